@@ -89,7 +89,7 @@ public final class ConsentEngine {
         }
         if (rule == Rule.DENY) {
             return new ClassDecision.Deny(dataClass, DenyGround.POLICY,
-                    "sharing policy " + policy.version() + " never gives " + dataClass.id() + " to a "
+                    "sharing policy " + policy.version() + " never gives " + dataClass.id() + " to role "
                             + recipient.role().id() + ", whatever the consent", ruleRef, null);
         }
         if (request.contactingSubjectProhibited()
@@ -112,7 +112,7 @@ public final class ConsentEngine {
             var explicit = inForce ? firstProvision(consent, request, ProvisionType.PERMIT, dataClass, true) : null;
             if (explicit == null) {
                 return new ClassDecision.Deny(dataClass, DenyGround.EXPLICIT_CONSENT_MISSING,
-                        "policy " + policy.version() + " gives " + dataClass.id() + " to a " + recipient.role().id()
+                        "policy " + policy.version() + " gives " + dataClass.id() + " to role " + recipient.role().id()
                                 + " only with explicit consent for this class, and no consent provision in force "
                                 + "names it for this recipient", ruleRef, null);
             }
@@ -121,7 +121,7 @@ public final class ConsentEngine {
         }
         if (!dataClass.identifiable()) {
             return new ClassDecision.Permit(dataClass, "policy " + policy.version() + " permits non-identifiable "
-                    + dataClass.id() + " for a " + recipient.role().id(), ruleRef, null);
+                    + dataClass.id() + " for role " + recipient.role().id(), ruleRef, null);
         }
         if (inForce) {
             if (consent.baseDecision() == ProvisionType.PERMIT) {
