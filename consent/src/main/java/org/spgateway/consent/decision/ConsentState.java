@@ -12,7 +12,11 @@ public enum ConsentState {
     CONSENT_NOT_ACTIVE,
     /** An active consent exists but does not permit this recipient for this purpose at this time. */
     CONSENT_DENIES_RECIPIENT,
-    /** An active consent permits disclosure to this recipient for this purpose at this time. */
+    /**
+     * An active consent permits disclosure to this recipient for this purpose at this time. Individual classes may
+     * still be denied (by the policy or by provisions); {@link Decision#anyIdentifiablePermitted()} tells whether
+     * anything identifiable is actually left to send.
+     */
     CONSENT_PERMITS_RECIPIENT;
 
     /** Whether the referral is waiting for (a different) consent before identifiable data can go. */

@@ -12,6 +12,8 @@ public interface DisclosureGate {
      *
      * @throws UnclassifiedFieldException if the payload holds a field that is neither classified nor an envelope
      *                                    field; nothing may then be sent
+     * @throws IllegalArgumentException   if the consent is about another patient, or a declared envelope field
+     *                                    holds an object or array
      */
     GatedPayload gate(DisclosureRequest request);
 }
