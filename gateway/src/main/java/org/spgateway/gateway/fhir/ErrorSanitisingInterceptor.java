@@ -1,0 +1,64 @@
+package org.spgateway.gateway.fhir;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.transaction.TransactionException;
+
+/**
+ * Makes sure no exception leaves the FHIR endpoint with internals in it: unexpected failures become an
+ * OperationOutcome with an incident id (logged here with the cause, never with patient data), an unavailable
+ * database becomes 503 so clients retry.
+ */
+@Interceptor
+public class ErrorSanitisingInterceptor {
+
+    private static final Logger log = LoggerFactory.getLogger(ErrorSanitisingInterceptor.class);
+
+    @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
+    public BaseServerResponseException sanitise(RequestDetails request, Throwable failure) {
+        if (failure instanceof BaseServerResponseException known) {
+            return known;
+        }
+        Throwable cause = failure;
+        while (cause.getCause() != null && !(cause instanceof DataAccessException) && !(cause instanceof TransactionException)) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof DuplicateKeyException) {
+            return new ResourceVersionConflictException("A concurrent request changed the same resource; retry the request");
+        }
+        String incident = UUID.randomUUID().toString();
+        if (cause instanceof TransientDataAccessException || cause instanceof TransactionException
+                || cause instanceof DataAccessException) {
+            log.error("FHIR request failed on the store, incident {}: {}", incident, cause.getClass().getName());
+            var unavailable = new ServiceUnavailableException("The store is unavailable; nothing was saved. Retry later (incident "
+                    + incident + ")");
+            unavailable.setOperationOutcome(OperationOutcomes.error(IssueType.TRANSIENT, unavailable.getMessage()));
+            return unavailable;
+        }
+        log.error("FHIR request failed unexpectedly, incident {}", incident, failure);
+        InternalErrorException internal = new InternalErrorException("Internal error (incident " + incident + ")");
+        internal.setOperationOutcome(OperationOutcomes.error(IssueType.EXCEPTION, internal.getMessage()));
+        return internal;
+    }
+
+    /** HTTP 503: the request can be retried unchanged. */
+    static final class ServiceUnavailableException extends BaseServerResponseException {
+        private static final long serialVersionUID = 1L;
+
+        ServiceUnavailableException(String message) {
+            super(503, message);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package org.spgateway.gateway.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Plain JDBC access to the resource tables. Every method runs in the caller's transaction (if any);
+ * transaction boundaries belong to {@link ResourceWriteService}.
+ */
+@Repository
+public class ResourceRepository {
+
+    private static final RowMapper<StoredResource> ROW = ResourceRepository::mapRow;
+
+    private final JdbcTemplate jdbc;
+
+    public ResourceRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Optional<StoredResource> current(String type, String id) {
+        return jdbc.query("SELECT resource_type, resource_id, version_id, last_updated, content FROM fhir_resource"
+                + " WHERE resource_type = ? AND resource_id = ?", ROW, type, id).stream().findFirst();
+    }
+
+    /** Locks the current row until the transaction ends, so concurrent updates of one resource serialise. */
+    Optional<Long> lockCurrentVersion(String type, String id) {
+        return jdbc.query("SELECT version_id FROM fhir_resource WHERE resource_type = ? AND resource_id = ? FOR UPDATE",
+                (rs, i) -> rs.getLong(1), type, id).stream().findFirst();
+    }
+
+    public Optional<StoredResource> version(String type, String id, long versionId) {
+        return jdbc.query("SELECT resource_type, resource_id, version_id, last_updated, content FROM fhir_resource_version"
+                + " WHERE resource_type = ? AND resource_id = ? AND version_id = ?", ROW, type, id, versionId)
+                .stream().findFirst();
+    }
+
+    /** All versions, newest first, as FHIR's _history orders them. */
+    public List<StoredResource> history(String type, String id) {
+        return jdbc.query("SELECT resource_type, resource_id, version_id, last_updated, content FROM fhir_resource_version"
+                + " WHERE resource_type = ? AND resource_id = ? ORDER BY version_id DESC", ROW, type, id);
+    }
+
+    void insertCurrent(StoredResource r) {
+        jdbc.update("INSERT INTO fhir_resource (resource_type, resource_id, version_id, last_updated, content)"
+                + " VALUES (?, ?, ?, ?, ?)", r.resourceType(), r.id(), r.versionId(), Timestamp.from(r.lastUpdated()), r.json());
+        insertVersion(r);
+    }
+
+    void replaceCurrent(StoredResource r) {
+        int n = jdbc.update("UPDATE fhir_resource SET version_id = ?, last_updated = ?, content = ?"
+                + " WHERE resource_type = ? AND resource_id = ? AND version_id = ?",
+                r.versionId(), Timestamp.from(r.lastUpdated()), r.json(), r.resourceType(), r.id(), r.versionId() - 1);
+        if (n != 1) {
+            throw new IllegalStateException("Concurrent update of " + r.resourceType() + "/" + r.id());
+        }
+        insertVersion(r);
+    }
+
+    private void insertVersion(StoredResource r) {
+        jdbc.update("INSERT INTO fhir_resource_version (resource_type, resource_id, version_id, last_updated, content)"
+                + " VALUES (?, ?, ?, ?, ?)", r.resourceType(), r.id(), r.versionId(), Timestamp.from(r.lastUpdated()), r.json());
+    }
+
+    void replaceIndex(String type, String id, List<SearchIndexer.IndexRow> rows) {
+        jdbc.update("DELETE FROM fhir_search_index WHERE resource_type = ? AND resource_id = ?", type, id);
+        if (!rows.isEmpty()) {
+            jdbc.batchUpdate("INSERT INTO fhir_search_index (resource_type, resource_id, param_name, value_system, value_code)"
+                    + " VALUES (?, ?, ?, ?, ?)", rows, rows.size(), (ps, row) -> {
+                        ps.setString(1, type);
+                        ps.setString(2, id);
+                        ps.setString(3, row.param());
+                        ps.setString(4, row.system());
+                        ps.setString(5, row.code());
+                    });
+        }
+    }
+
+    /** Claims a business identifier; a duplicate raises Spring's DuplicateKeyException. */
+    void claimBusinessIdentifier(String type, String system, String value, String id) {
+        jdbc.update("INSERT INTO fhir_business_identifier (resource_type, value_system, value_code, resource_id)"
+                + " VALUES (?, ?, ?, ?)", type, system, value, id);
+    }
+
+    public Optional<String> findByBusinessIdentifier(String type, String system, String value) {
+        return jdbc.query("SELECT resource_id FROM fhir_business_identifier WHERE resource_type = ? AND value_system = ?"
+                + " AND value_code = ?", (rs, i) -> rs.getString(1), type, system, value).stream().findFirst();
+    }
+
+    void recordTransaction(String serviceRequestId, String response, Instant at) {
+        jdbc.update("INSERT INTO fhir_transaction_record (service_request_id, response, recorded_at) VALUES (?, ?, ?)",
+                serviceRequestId, response, Timestamp.from(at));
+    }
+
+    Optional<String> recordedTransaction(String serviceRequestId) {
+        return jdbc.query("SELECT response FROM fhir_transaction_record WHERE service_request_id = ?",
+                (rs, i) -> rs.getString(1), serviceRequestId).stream().findFirst();
+    }
+
+    public int count(SearchQuery query) {
+        List<Object> args = new ArrayList<>();
+        String where = where(query, args);
+        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM fhir_resource r WHERE " + where, Integer.class, args.toArray());
+        return n == null ? 0 : n;
+    }
+
+    /** A page of matches in a stable order (last updated, then id), so paging never repeats or skips. */
+    public List<StoredResource> search(SearchQuery query, int offset, int limit) {
+        List<Object> args = new ArrayList<>();
+        String where = where(query, args);
+        args.add(limit);
+        args.add(offset);
+        return jdbc.query("SELECT r.resource_type, r.resource_id, r.version_id, r.last_updated, r.content"
+                + " FROM fhir_resource r WHERE " + where
+                + " ORDER BY r.last_updated, r.resource_id LIMIT ? OFFSET ?", ROW, args.toArray());
+    }
+
+    private static String where(SearchQuery query, List<Object> args) {
+        StringBuilder sql = new StringBuilder("r.resource_type = ?");
+        args.add(query.resourceType());
+        for (SearchQuery.Criterion c : query.criteria()) {
+            sql.append(" AND EXISTS (SELECT 1 FROM fhir_search_index i WHERE i.resource_type = r.resource_type"
+                    + " AND i.resource_id = r.resource_id AND i.param_name = ? AND (");
+            args.add(c.paramName());
+            for (int k = 0; k < c.values().size(); k++) {
+                SearchQuery.TokenValue v = c.values().get(k);
+                if (k > 0) {
+                    sql.append(" OR ");
+                }
+                if (v.system() == null) {
+                    sql.append("i.value_code = ?");
+                    args.add(v.code());
+                } else if (v.system().isEmpty()) {
+                    sql.append("(i.value_system IS NULL AND i.value_code = ?)");
+                    args.add(v.code());
+                } else {
+                    sql.append("(i.value_system = ? AND i.value_code = ?)");
+                    args.add(v.system());
+                    args.add(v.code());
+                }
+            }
+            sql.append("))");
+        }
+        if (query.updatedFrom() != null) {
+            sql.append(query.fromInclusive() ? " AND r.last_updated >= ?" : " AND r.last_updated > ?");
+            args.add(Timestamp.from(query.updatedFrom()));
+        }
+        if (query.updatedTo() != null) {
+            sql.append(query.toInclusive() ? " AND r.last_updated <= ?" : " AND r.last_updated < ?");
+            args.add(Timestamp.from(query.updatedTo()));
+        }
+        return sql.toString();
+    }
+
+    private static StoredResource mapRow(ResultSet rs, int i) throws SQLException {
+        return new StoredResource(rs.getString(1), rs.getString(2), rs.getLong(3),
+                rs.getTimestamp(4).toInstant(), rs.getString(5));
+    }
+
+    /** Used by tests and diagnostics. */
+    public int countAll(String type) {
+        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM fhir_resource WHERE resource_type = ?", Integer.class, type);
+        return n == null ? 0 : n;
+    }
+
+    static Instant truncate(Instant instant) {
+        // Both databases keep microseconds; truncating here makes the stored and returned meta.lastUpdated equal.
+        return instant.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    }
+}

@@ -1,0 +1,178 @@
+package org.spgateway.gateway.store;
+
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ServiceRequest;
+
+/**
+ * The writes of one database transaction. Obtained only from {@link ResourceWriteService#inTransaction}; not
+ * thread-safe and not to be kept after the transaction ends.
+ */
+public final class WriteSession {
+
+    private final ResourceRepository repository;
+    private final ResourceCodec codec;
+    private final SearchIndexer indexer;
+    private final List<ResourceWriteListener> listeners;
+    private final Clock clock;
+
+    WriteSession(ResourceRepository repository, ResourceCodec codec, SearchIndexer indexer,
+                 List<ResourceWriteListener> listeners, Clock clock) {
+        this.repository = repository;
+        this.codec = codec;
+        this.indexer = indexer;
+        this.listeners = listeners;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates a resource with a new server-assigned id. A ServiceRequest whose business identifier is already
+     * known is not created again: the existing referral is returned, as GP systems retry on timeouts.
+     */
+    public WriteOutcome create(Resource resource) {
+        return existing(resource, null).orElseGet(() -> createWithId(resource, UUID.randomUUID().toString()));
+    }
+
+    /** FHIR conditional create: create if nothing matches, return the one match, refuse on several. */
+    public WriteOutcome conditionalCreate(Resource resource, SearchQuery match) {
+        return existing(resource, match).orElseGet(() -> createWithId(resource, UUID.randomUUID().toString()));
+    }
+
+    /**
+     * The resource a create would return instead of creating: the single match of the conditional criteria
+     * (if given), or the referral already holding the ServiceRequest's business identifier.
+     *
+     * @param match conditional-create criteria, or null
+     */
+    public Optional<WriteOutcome> existing(Resource resource, SearchQuery match) {
+        if (match != null) {
+            List<StoredResource> found = repository.search(match, 0, 2);
+            if (found.size() > 1) {
+                throw new PreconditionFailedException("If-None-Exist matched more than one " + match.resourceType()
+                        + "; the criteria must identify a single resource");
+            }
+            if (found.size() == 1) {
+                return Optional.of(new WriteOutcome(codec.decode(found.get(0)), false));
+            }
+        }
+        return existingReferral(resource);
+    }
+
+    /** Creates the first version under an id chosen by the caller (a transaction that pre-assigns ids). */
+    public WriteOutcome createWithId(Resource resource, String id) {
+        return store(resource, id, 1, Optional.empty());
+    }
+
+    /**
+     * Stores a new version under the given id, or the first version if the id is new (update as create).
+     *
+     * @param expectedVersion the version the client last saw (If-Match), or null to skip the check
+     */
+    public WriteOutcome update(Resource resource, String id, Long expectedVersion) {
+        String type = resource.fhirType();
+        Optional<Long> current = repository.lockCurrentVersion(type, id);
+        if (current.isEmpty()) {
+            if (expectedVersion != null) {
+                throw new ResourceNotFoundException(new IdType(type, id));
+            }
+            return store(resource, id, 1, Optional.empty());
+        }
+        if (expectedVersion != null && expectedVersion.longValue() != current.get()) {
+            throw new PreconditionFailedException("Version conflict: " + type + "/" + id + " is at version "
+                    + current.get() + ", If-Match named version " + expectedVersion);
+        }
+        Resource previous = codec.decode(repository.current(type, id).orElseThrow());
+        return store(resource, id, current.get() + 1, Optional.of(previous));
+    }
+
+    public Optional<Resource> read(String type, String id) {
+        return repository.current(type, id).map(codec::decode);
+    }
+
+    public List<Resource> search(SearchQuery query, int limit) {
+        return repository.search(query, 0, limit).stream().map(codec::decode).toList();
+    }
+
+    /** Remembers the response of a transaction that created the given referral, for replays. */
+    public void recordTransaction(String serviceRequestId, org.hl7.fhir.r4.model.Bundle response) {
+        repository.recordTransaction(serviceRequestId, codec.fhirContext().newJsonParser().encodeResourceToString(response), now());
+    }
+
+    /** The response recorded for the transaction that created the referral, if it came in a transaction. */
+    public Optional<org.hl7.fhir.r4.model.Bundle> recordedTransaction(String serviceRequestId) {
+        return repository.recordedTransaction(serviceRequestId).map(json ->
+                codec.fhirContext().newJsonParser().parseResource(org.hl7.fhir.r4.model.Bundle.class, json));
+    }
+
+    public Instant now() {
+        return ResourceRepository.truncate(clock.instant());
+    }
+
+    private WriteOutcome store(Resource resource, String id, long version, Optional<Resource> previous) {
+        String type = resource.fhirType();
+        Instant now = now();
+        resource.setIdElement(new IdType(type, id, Long.toString(version)));
+        resource.getMeta().setVersionId(Long.toString(version));
+        resource.getMeta().setLastUpdatedElement(new InstantType(java.util.Date.from(now)));
+        StoredResource stored = new StoredResource(type, id, version, now, codec.encode(resource));
+        if (version == 1) {
+            repository.insertCurrent(stored);
+        } else {
+            repository.replaceCurrent(stored);
+        }
+        repository.replaceIndex(type, id, indexer.index(resource));
+        claimBusinessIdentifiers(resource, id);
+        for (ResourceWriteListener listener : listeners) {
+            listener.afterWrite(this, resource, previous);
+        }
+        return new WriteOutcome(resource, version == 1);
+    }
+
+    private Optional<WriteOutcome> existingReferral(Resource resource) {
+        if (!(resource instanceof ServiceRequest sr)) {
+            return Optional.empty();
+        }
+        for (Identifier identifier : sr.getIdentifier()) {
+            if (identifier.hasSystem() && identifier.hasValue()) {
+                Optional<String> id = repository.findByBusinessIdentifier(
+                        "ServiceRequest", identifier.getSystem(), identifier.getValue());
+                if (id.isPresent()) {
+                    return repository.current("ServiceRequest", id.get())
+                            .map(s -> new WriteOutcome(codec.decode(s), false));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void claimBusinessIdentifiers(Resource resource, String id) {
+        if (!(resource instanceof ServiceRequest sr)) {
+            return;
+        }
+        for (Identifier identifier : sr.getIdentifier()) {
+            if (!identifier.hasSystem() || !identifier.hasValue()) {
+                continue;
+            }
+            Optional<String> owner = repository.findByBusinessIdentifier(
+                    "ServiceRequest", identifier.getSystem(), identifier.getValue());
+            if (owner.isEmpty()) {
+                // A concurrent create of the same referral makes this insert fail with a duplicate key; the
+                // service retries the whole transaction, which then finds the referral already there.
+                repository.claimBusinessIdentifier("ServiceRequest", identifier.getSystem(), identifier.getValue(), id);
+            } else if (!owner.get().equals(id)) {
+                throw new ResourceVersionConflictException("ServiceRequest.identifier " + identifier.getSystem() + "|"
+                        + identifier.getValue() + " already identifies ServiceRequest/" + owner.get());
+            }
+        }
+    }
+}

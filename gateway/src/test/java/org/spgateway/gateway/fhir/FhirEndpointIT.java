@@ -1,0 +1,350 @@
+package org.spgateway.gateway.fhir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.gclient.TokenClientParam;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.spgateway.gateway.store.ResourceRepository;
+import org.spgateway.gateway.support.Referrals;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/** Acts as a GP system against the running gateway, through HAPI's generic client and raw HTTP. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"spgateway.data-dir=./target/it-data/${random.uuid}", "spgateway.fhir.max-body-bytes=200000"})
+class FhirEndpointIT {
+
+    private static final FhirContext CTX = FhirContext.forR4Cached();
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Autowired
+    ResourceRepository repository;
+
+    private IGenericClient client;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void client() {
+        CTX.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+        client = CTX.newRestfulGenericClient(base());
+    }
+
+    private String base() {
+        return "http://localhost:" + port + "/fhir";
+    }
+
+    private String createPatient(Referrals referrals) {
+        return client.create().resource(referrals.patient()).execute().getId().toUnqualifiedVersionless().getValue();
+    }
+
+    private Bundle tasksFor(String serviceRequestId) {
+        return client.search().forResource(Task.class).where(Task.FOCUS.hasId(serviceRequestId))
+                .returnBundle(Bundle.class).execute();
+    }
+
+    @Test
+    void createsAReferralAndTheTaskThatTracksIt() {
+        Referrals referrals = Referrals.valid();
+        String patient = createPatient(referrals);
+        MethodOutcome outcome = client.create().resource(referrals.serviceRequestFor(patient)).execute();
+
+        assertThat(outcome.getCreated()).isTrue();
+        String referralId = outcome.getId().toUnqualifiedVersionless().getValue();
+        Bundle tasks = tasksFor(referralId);
+        assertThat(tasks.getEntry()).hasSize(1);
+        Task task = (Task) tasks.getEntryFirstRep().getResource();
+        assertThat(task.getStatus()).isEqualTo(Task.TaskStatus.REQUESTED);
+        assertThat(task.getIntent()).isEqualTo(Task.TaskIntent.ORDER);
+        assertThat(task.getCode().getCodingFirstRep().getCode()).isEqualTo("fulfill");
+        assertThat(task.getFocus().getReference()).isEqualTo(referralId);
+        assertThat(task.getFor().getReference()).isEqualTo(patient);
+        assertThat(task.getAuthoredOn()).isNotNull();
+    }
+
+    @Test
+    void answersTheLinkToTheTaskOnCreate() throws Exception {
+        Referrals referrals = Referrals.valid();
+        String patient = createPatient(referrals);
+        HttpResponse<String> response = post("/ServiceRequest", CTX.newJsonParser().encodeResourceToString(
+                referrals.serviceRequestFor(patient)), "application/fhir+json");
+        assertThat(response.statusCode()).isEqualTo(201);
+        String link = response.headers().firstValue("Link").orElseThrow();
+        String taskId = link.substring(link.indexOf("/Task/") + 6, link.indexOf('>'));
+        Task task = client.read().resource(Task.class).withId(taskId).execute();
+        assertThat(task.getFocus().getReferenceElement().getIdPart())
+                .isEqualTo(new IdType(response.headers().firstValue("Location").orElseThrow()).getIdPart());
+    }
+
+    @Test
+    void aRepeatedReferralIdentifierReturnsTheExistingReferralAndCreatesNothing() {
+        Referrals referrals = Referrals.valid();
+        String patient = createPatient(referrals);
+        MethodOutcome first = client.create().resource(referrals.serviceRequestFor(patient)).execute();
+        MethodOutcome second = client.create().resource(referrals.serviceRequestFor(patient)).execute();
+
+        assertThat(second.getCreated()).isNotEqualTo(Boolean.TRUE);
+        assertThat(second.getId().getIdPart()).isEqualTo(first.getId().getIdPart());
+        assertThat(searchByIdentifier(referrals.identifierValue()).getTotal()).isEqualTo(1);
+        assertThat(tasksFor(first.getId().toUnqualifiedVersionless().getValue()).getEntry()).hasSize(1);
+    }
+
+    @Test
+    void ifNoneExistReturnsTheMatchInsteadOfCreating() {
+        Referrals referrals = Referrals.valid().withNhsNumber("4010232137");
+        String condition = "Patient?identifier=" + Referrals.NHS + "|4010232137";
+        MethodOutcome first = client.create().resource(referrals.patient()).conditionalByUrl(condition).execute();
+        MethodOutcome second = client.create().resource(referrals.patient()).conditionalByUrl(condition).execute();
+        assertThat(first.getCreated()).isTrue();
+        assertThat(second.getCreated()).isNotEqualTo(Boolean.TRUE);
+        assertThat(second.getId().getIdPart()).isEqualTo(first.getId().getIdPart());
+        Bundle found = client.search().forResource(Patient.class)
+                .where(Patient.IDENTIFIER.exactly().systemAndCode(Referrals.NHS, "4010232137")).returnBundle(Bundle.class).execute();
+        assertThat(found.getEntry()).hasSize(1);
+    }
+
+    @Test
+    void concurrentIdenticalReferralsCreateOne() throws Exception {
+        Referrals referrals = Referrals.valid();
+        String patient = createPatient(referrals);
+        String body = CTX.newJsonParser().encodeResourceToString(referrals.serviceRequestFor(patient));
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        List<Future<HttpResponse<String>>> results = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            results.add(pool.submit((Callable<HttpResponse<String>>) () -> post("/ServiceRequest", body, "application/fhir+json")));
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (Future<HttpResponse<String>> f : results) {
+            statuses.add(f.get().statusCode());
+        }
+        pool.shutdown();
+        assertThat(statuses).allMatch(s -> s == 200 || s == 201).containsOnlyOnce(201);
+        Bundle found = searchByIdentifier(referrals.identifierValue());
+        assertThat(found.getTotal()).isEqualTo(1);
+        assertThat(tasksFor("ServiceRequest/" + found.getEntryFirstRep().getResource().getIdElement().getIdPart()).getEntry())
+                .hasSize(1);
+    }
+
+    @Test
+    void transactionResolvesReferencesAndCreatesTheTask() {
+        Bundle response = client.transaction().withBundle(Referrals.valid().transaction()).execute();
+        assertThat(response.getType()).isEqualTo(Bundle.BundleType.TRANSACTIONRESPONSE);
+        assertThat(response.getEntry()).extracting(e -> e.getResponse().getStatus()).containsExactly("201 Created", "201 Created");
+        String patientRef = "Patient/" + response.getEntry().get(0).getResource().getIdElement().getIdPart();
+        ServiceRequest sr = (ServiceRequest) response.getEntry().get(1).getResource();
+        assertThat(sr.getSubject().getReference()).isEqualTo(patientRef);
+        Task task = (Task) tasksFor("ServiceRequest/" + sr.getIdElement().getIdPart()).getEntryFirstRep().getResource();
+        assertThat(task.getFor().getReference()).isEqualTo(patientRef);
+    }
+
+    @Test
+    void aRetriedTransactionCreatesNothingAndAnswersTheSameIds() {
+        Bundle request = Referrals.valid().transaction();
+        int patientsBefore = repository.countAll("Patient");
+        Bundle first = client.transaction().withBundle(request).execute();
+        Bundle second = client.transaction().withBundle(request).execute();
+        assertThat(second.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
+                .containsExactlyElementsOf(first.getEntry().stream().map(e -> e.getResource().getIdElement().getIdPart()).toList());
+        assertThat(second.getEntry()).extracting(e -> e.getResponse().getStatus()).containsOnly("200 OK");
+        assertThat(repository.countAll("Patient")).isEqualTo(patientsBefore + 1);
+    }
+
+    @Test
+    void aTransactionThatFailsHalfwayStoresNothing() {
+        // The second referral re-uses the identifier of a stored one under another id: a 409 after the
+        // Patient and the first referral of this Bundle were already written inside the transaction.
+        Referrals stored = Referrals.valid();
+        client.transaction().withBundle(stored.transaction()).execute();
+        Bundle bundle = Referrals.valid().transaction();
+        ServiceRequest clash = stored.serviceRequestFor("Patient/someone");
+        clash.setId("clashing-referral");
+        bundle.addEntry().setFullUrl("urn:uuid:" + java.util.UUID.randomUUID()).setResource(clash).getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("ServiceRequest/clashing-referral");
+        int patients = repository.countAll("Patient");
+        int referrals = repository.countAll("ServiceRequest");
+        int tasks = repository.countAll("Task");
+
+        assertThatThrownBy(() -> client.transaction().withBundle(bundle).execute())
+                .isInstanceOf(ResourceVersionConflictException.class);
+        assertThat(repository.countAll("Patient")).isEqualTo(patients);
+        assertThat(repository.countAll("ServiceRequest")).isEqualTo(referrals);
+        assertThat(repository.countAll("Task")).isEqualTo(tasks);
+    }
+
+    @Test
+    void updatesKeepTheirHistoryAndHonourIfMatch() {
+        Referrals referrals = Referrals.valid();
+        String patient = createPatient(referrals);
+        IdType id = (IdType) client.create().resource(referrals.serviceRequestFor(patient)).execute().getId();
+        ServiceRequest sr = client.read().resource(ServiceRequest.class).withId(id.getIdPart()).execute();
+        sr.setStatus(ServiceRequest.ServiceRequestStatus.REVOKED);
+        MethodOutcome updated = client.update().resource(sr).withId(id.toUnqualifiedVersionless()).execute();
+        assertThat(updated.getId().getVersionIdPart()).isEqualTo("2");
+
+        ServiceRequest v1 = client.read().resource(ServiceRequest.class).withIdAndVersion(id.getIdPart(), "1").execute();
+        assertThat(v1.getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
+        Bundle history = client.history().onInstance(id.toUnqualifiedVersionless()).returnBundle(Bundle.class).execute();
+        assertThat(history.getEntry()).hasSize(2);
+
+        sr.getMeta().setVersionId("1");
+        sr.setId(id.withVersion("1"));
+        assertThatThrownBy(() -> client.update().resource(sr).withId(id.toUnqualifiedVersionless().withVersion("1"))
+                .execute()).isInstanceOf(PreconditionFailedException.class);
+        ServiceRequest revoked = (ServiceRequest) client.search().forResource(ServiceRequest.class)
+                .where(ServiceRequest.STATUS.exactly().code("revoked"))
+                .and(new TokenClientParam("identifier").exactly().systemAndCode(Referrals.REFERRAL_IDS, referrals.identifierValue()))
+                .returnBundle(Bundle.class).execute().getEntryFirstRep().getResource();
+        assertThat(revoked.getIdElement().getIdPart()).isEqualTo(id.getIdPart());
+    }
+
+    @Test
+    void searchesByPatientStatusAndLastUpdated() {
+        Referrals referrals = Referrals.valid();
+        String patient = createPatient(referrals);
+        String referral = client.create().resource(referrals.serviceRequestFor(patient)).execute().getId()
+                .toUnqualifiedVersionless().getValue();
+        Bundle byPatient = client.search().forResource(ServiceRequest.class)
+                .where(ServiceRequest.PATIENT.hasId(patient)).returnBundle(Bundle.class).execute();
+        assertThat(byPatient.getEntry()).hasSize(1);
+        Bundle future = client.search().forResource(ServiceRequest.class)
+                .where(ServiceRequest.PATIENT.hasId(patient))
+                .lastUpdated(new ca.uhn.fhir.rest.param.DateRangeParam("gt2999-01-01", null))
+                .returnBundle(Bundle.class).execute();
+        assertThat(future.getEntry()).isEmpty();
+        Bundle tasks = client.search().forResource(Task.class).where(Task.PATIENT.hasId(patient))
+                .and(Task.STATUS.exactly().code("requested")).returnBundle(Bundle.class).execute();
+        assertThat(tasks.getEntry()).hasSize(1);
+        assertThat(((Task) tasks.getEntryFirstRep().getResource()).getFocus().getReference()).isEqualTo(referral);
+        Bundle cancelled = client.search().forResource(Task.class).where(Task.PATIENT.hasId(patient))
+                .and(Task.STATUS.exactly().code("cancelled")).returnBundle(Bundle.class).execute();
+        assertThat(cancelled.getEntry()).isEmpty();
+    }
+
+    @Test
+    void malformedJsonIs400WithAnOperationOutcome() throws Exception {
+        HttpResponse<String> response = post("/ServiceRequest", "{\"resourceType\":\"ServiceRequest\",", "application/fhir+json");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(outcome(response).getIssueFirstRep().getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR);
+    }
+
+    @Test
+    void malformedXmlIs400WithAnOperationOutcome() throws Exception {
+        HttpResponse<String> response = post("/Patient", "<Patient xmlns=\"http://hl7.org/fhir\"><name>", "application/fhir+xml");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("OperationOutcome");
+    }
+
+    @Test
+    void anInvalidResourceIs422NamingTheElement() {
+        assertThatThrownBy(() -> client.create().resource("{\"resourceType\":\"ServiceRequest\",\"status\":\"active\","
+                + "\"intent\":\"order\"}").execute())
+                .isInstanceOfSatisfying(UnprocessableEntityException.class, e -> assertThat(
+                        ((OperationOutcome) e.getOperationOutcome()).getIssue())
+                        .anyMatch(i -> i.getDiagnostics().contains("ServiceRequest.subject")));
+    }
+
+    @Test
+    void aBadNhsNumberIs422AtItsPath() throws Exception {
+        HttpResponse<String> response = post("/Patient", CTX.newJsonParser().encodeResourceToString(
+                Referrals.valid().withNhsNumber("9434765918").patient()), "application/fhir+json");
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertThat(outcome(response).getIssueFirstRep().getExpression().get(0).getValue())
+                .isEqualTo("Patient.identifier[0].value");
+    }
+
+    @Test
+    void patientsWithoutAnNhsNumberAreAccepted() {
+        assertThat(client.create().resource(Referrals.valid().withoutNhsNumber().patient()).execute().getCreated()).isTrue();
+    }
+
+    @Test
+    void anUnknownResourceTypeIs404() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base() + "/Spaceship/1")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(outcome(response).getIssue()).isNotEmpty();
+    }
+
+    @Test
+    void anOversizedBodyIs413AndNothingIsStored() throws Exception {
+        int before = repository.countAll("Patient");
+        String huge = "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + "x".repeat(300_000) + "\"}]}";
+        HttpResponse<String> response = post("/Patient", huge, "application/fhir+json");
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(outcome(response).getIssueFirstRep().getCode()).isEqualTo(OperationOutcome.IssueType.TOOCOSTLY);
+        assertThat(repository.countAll("Patient")).isEqualTo(before);
+    }
+
+    @Test
+    void aRejectedBundleStoresNothing() throws Exception {
+        int before = repository.countAll("Patient");
+        Bundle bundle = Referrals.valid().withNhsNumber("9000000001").transaction();
+        HttpResponse<String> response = post("", CTX.newJsonParser().encodeResourceToString(bundle), "application/fhir+json");
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertThat(outcome(response).getIssueFirstRep().getExpression().get(0).getValue())
+                .isEqualTo("Bundle.entry[0].resource.identifier[0].value");
+        assertThat(repository.countAll("Patient")).isEqualTo(before);
+    }
+
+    @Test
+    void xmlResourcesAreAccepted() throws Exception {
+        String xml = CTX.newXmlParser().encodeResourceToString(Referrals.valid().withoutNhsNumber().patient());
+        assertThat(post("/Patient", xml, "application/fhir+xml").statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void theCapabilityStatementDeclaresWhatWorks() {
+        CapabilityStatement cs = client.capabilities().ofType(CapabilityStatement.class).execute();
+        var sr = cs.getRestFirstRep().getResource().stream().filter(r -> r.getType().equals("ServiceRequest")).findFirst().orElseThrow();
+        assertThat(sr.getInteraction()).extracting(i -> i.getCode().toCode())
+                .contains("create", "read", "vread", "update", "search-type", "history-instance");
+        assertThat(sr.getSearchParam()).extracting(p -> p.getName()).contains("patient", "identifier", "status", "_lastUpdated");
+        var task = cs.getRestFirstRep().getResource().stream().filter(r -> r.getType().equals("Task")).findFirst().orElseThrow();
+        assertThat(task.getInteraction()).extracting(i -> i.getCode().toCode()).doesNotContain("create", "update");
+        assertThat(task.getSearchParam()).extracting(p -> p.getName()).contains("focus", "patient", "status", "owner", "_lastUpdated");
+        assertThat(cs.getRestFirstRep().getInteraction()).extracting(i -> i.getCode().toCode()).contains("transaction");
+    }
+
+    private Bundle searchByIdentifier(String value) {
+        return client.search().forResource(ServiceRequest.class)
+                .where(ServiceRequest.IDENTIFIER.exactly().systemAndCode(Referrals.REFERRAL_IDS, value))
+                .returnBundle(Bundle.class).execute();
+    }
+
+    private HttpResponse<String> post(String path, String body, String contentType) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base() + path))
+                .header("Content-Type", contentType).header("Accept", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static OperationOutcome outcome(HttpResponse<String> response) {
+        return CTX.newJsonParser().parseResource(OperationOutcome.class, response.body());
+    }
+}
