@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -63,6 +64,13 @@ public class IncomingResourceInterceptor {
             parsed = (Resource) encoding.newParser(fhirContext).setParserErrorHandler(lenient).parseResource(body);
         } catch (DataFormatException | ClassCastException e) {
             throw malformed("Malformed FHIR " + encoding.name() + ": " + e.getMessage());
+        }
+        if (request.getRestOperationType() == RestOperationTypeEnum.TRANSACTION
+                && !(parsed instanceof Bundle bundle && bundle.getType() == Bundle.BundleType.TRANSACTION)) {
+            String type = parsed instanceof Bundle b && b.getType() != null ? b.getType().toCode() : parsed.fhirType();
+            String message = "POST to the base accepts only a transaction Bundle (got " + type
+                    + "); FHIR messaging and batch Bundles are not supported";
+            throw new InvalidRequestException(message, OperationOutcomes.error(IssueType.NOTSUPPORTED, message));
         }
         List<OperationOutcomes.Issue> issues = new ArrayList<>(validator.validate(body));
         issues.addAll(validator.checkRules(parsed));

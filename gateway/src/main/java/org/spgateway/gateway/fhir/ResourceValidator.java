@@ -50,6 +50,9 @@ public class ResourceValidator {
                 unknownCodeSystems);
         FhirInstanceValidator module = new FhirInstanceValidator(chain);
         module.setAnyExtensionsAllowed(true);
+        // GP systems label resources with UK Core profiles the gateway does not load yet: validate them against
+        // R4 base and report the unknown profile as a warning, never refuse the referral for it.
+        module.setErrorForUnknownProfiles(false);
         this.validator = fhirContext.newValidator().registerValidatorModule(module);
         long start = System.nanoTime();
         warmUp();
