@@ -2,6 +2,7 @@ package org.spgateway.mappings;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
@@ -90,7 +91,7 @@ public record TaskChange(
             task.addOutput()
                     .setType(new CodeableConcept(new Coding(CodeSystems.TASK_OUTPUT_TYPE, "first-appointment",
                             "First appointment")))
-                    .setValue(new DateTimeType(appointmentAt.toString()));
+                    .setValue(new DateTimeType(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(appointmentAt)));
         }
         for (String note : notes) {
             task.addNote(new Annotation().setText(note).setTime(Date.from(occurredAt)));

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.path.PathType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +36,18 @@ public final class VcsSchemas {
             "link-worker.assigned");
 
     private static final String BASE = "org/spgateway/mappings/schema/v1/";
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    /**
+     * JSONPath locations ({@code $.outcomes.ons4.anxiety}) read best in a problem+json response; formats are
+     * asserted (2020-12 only annotates them by default) so a date-time without offset fails here, not later; English
+     * messages whatever the server's locale.
+     */
+    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
+            SpecificationVersion.DRAFT_2020_12,
+            builder -> builder.schemaRegistryConfig(SchemaRegistryConfig.builder()
+                    .pathType(PathType.JSON_PATH)
+                    .formatAssertionsEnabled(true)
+                    .locale(Locale.ENGLISH)
+                    .build()));
     private static final Map<String, Schema> CACHE = new ConcurrentHashMap<>();
 
     private VcsSchemas() {
@@ -52,10 +65,9 @@ public final class VcsSchemas {
             return List.of("$.type: unknown event type; expected one of " + EVENT_TYPES);
         }
         return schema.get().validate(body).stream()
-                .sorted(Comparator.comparing((Error e) -> e.getInstanceLocation().toString())
-                        .thenComparing(Error::getMessage))
                 .map(VcsSchemas::describe)
                 .distinct()
+                .sorted()
                 .toList();
     }
 
@@ -83,10 +95,26 @@ public final class VcsSchemas {
         }
     }
 
+    /**
+     * "{@code <JSONPath of the field>: <what is wrong>}". A missing or unexpected field is reported at its own path
+     * ({@code $.reason: required}) rather than at its parent's, so the sender sees which field to fix.
+     */
     private static String describe(Error error) {
-        // Error.getMessage() is "<path>: <what is wrong>" in this library; keep the path form stable ourselves.
         String location = error.getInstanceLocation().toString();
-        String message = error.getMessage();
-        return message.startsWith(location) ? message : location + ": " + message;
+        String keyword = error.getKeyword();
+        String property = error.getProperty();
+        if ("required".equals(keyword) && property != null) {
+            return location + "." + property + ": required";
+        }
+        if ("additionalProperties".equals(keyword) && property != null) {
+            return location + "." + property + ": is not a field of this event (check the spelling)";
+        }
+        if ("format".equals(keyword) && "date-time".equals(error.getSchemaNode().asText())) {
+            return location + ": must be an ISO-8601 date-time with offset, e.g. 2026-11-21T14:30:00Z";
+        }
+        if ("minProperties".equals(keyword)) {
+            return location + ": must not be empty";
+        }
+        return location + ": " + error.getMessage();
     }
 }
