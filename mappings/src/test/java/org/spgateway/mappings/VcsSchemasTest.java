@@ -76,6 +76,19 @@ class VcsSchemasTest {
     }
 
     @Test
+    void referralCreatedStaysValidWhateverTheConsentModuleWithholds() {
+        VcsReferral full = ReferralToVcsMapperGoldenTest.mapCase(Path.of("src/test/resources/referral-created/full"));
+        var everythingWithheld = full.payload().deepCopy();
+        for (String pointer : full.classification().keySet()) {
+            var copy = full.payload().deepCopy();
+            remove(copy, pointer);
+            assertThat(VcsSchemas.validate("referral.created", copy)).as("without " + pointer).isEmpty();
+            remove(everythingWithheld, pointer);
+        }
+        assertThat(VcsSchemas.validate("referral.created", everythingWithheld)).isEmpty();
+    }
+
+    @Test
     void outboundEnvelopesValidateAgainstTheirSchemas() {
         Instant at = Instant.parse("2026-12-01T08:00:00Z");
         assertThat(VcsSchemas.validate("referral.cancelled",
@@ -96,6 +109,12 @@ class VcsSchemasTest {
         ((com.fasterxml.jackson.databind.node.ObjectNode) example.get("patient")).put("gender", "female");
         assertThat(VcsSchemas.validate("referral.created", example))
                 .containsExactly("$.patient.gender: is not a field of this event (check the spelling)");
+    }
+
+    private static void remove(com.fasterxml.jackson.databind.node.ObjectNode root, String pointer) {
+        int slash = pointer.lastIndexOf('/');
+        JsonNode parent = root.at(pointer.substring(0, slash));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) parent).remove(pointer.substring(slash + 1));
     }
 
     private static List<String> names(Path dir) throws IOException {
