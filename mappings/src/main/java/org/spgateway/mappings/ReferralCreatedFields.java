@@ -13,6 +13,12 @@ import java.util.Map;
  * <p>Pointers never nest, so a withheld class can never ride out under a permitted parent. Where the sharing policy
  * distinguishes a coarse and a fine form (address vs postcode district, date of birth vs age band, referral reason vs
  * goals, safety flag vs guidance), the payload carries both as separate fields and the consent module drops one.
+ *
+ * <p>Why the requested service ({@code requestedService}, {@code requestedServiceCode}), {@code priority},
+ * {@code referredAt} and {@code doNotContactPatient} are envelope: they describe the work asked of the recipient, not
+ * the person, and they are what a service needs to accept or decline even when consent lets nothing else through.
+ * On their own they identify no one. {@code doNotContactPatient} must reach the service precisely when contact
+ * details are withheld, so it can never be redacted.
  */
 public final class ReferralCreatedFields {
 
