@@ -1,0 +1,35 @@
+package org.spgateway.gateway.delivery;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Writes messages to the durable outbox. Must be called inside the transaction of the change that causes the
+ * message, so the change and its message commit together or not at all; delivery happens afterwards, from the
+ * table, and survives restarts.
+ */
+@Component
+public class Outbox {
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+
+    public Outbox(JdbcTemplate jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    public void enqueue(OutboxMessage message) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("Outbox.enqueue must run inside the transaction of the change it reports");
+        }
+        Timestamp now = Timestamp.from(clock.instant());
+        jdbc.update("INSERT INTO outbox_message (message_id, channel, destination, referral_id, event_type, http_method,"
+                        + " target_path, payload, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+                message.messageId(), message.channel().code(), message.destination(), message.referralId(),
+                message.eventType(), message.httpMethod(), message.targetPath(), message.payload(), "pending", now, now);
+    }
+}
