@@ -41,8 +41,12 @@ public class ResourceWriteService {
         List<ResourceWriteListener> ordered = listeners.orderedStream().toList();
         for (int attempt = 1; ; attempt++) {
             try {
-                return transactions.execute(status -> work.apply(
-                        new WriteSession(repository, codec, indexer, ordered, clock)));
+                return transactions.execute(status -> {
+                    WriteSession session = new WriteSession(repository, codec, indexer, ordered, clock);
+                    T result = work.apply(session);
+                    session.runDeferred();
+                    return result;
+                });
             } catch (DuplicateKeyException e) {
                 if (attempt == ATTEMPTS) {
                     throw e;

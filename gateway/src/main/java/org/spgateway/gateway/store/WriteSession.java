@@ -25,6 +25,7 @@ public final class WriteSession {
     private final SearchIndexer indexer;
     private final List<ResourceWriteListener> listeners;
     private final Clock clock;
+    private final java.util.LinkedHashMap<String, java.util.function.Consumer<WriteSession>> deferred = new java.util.LinkedHashMap<>();
 
     WriteSession(ResourceRepository repository, ResourceCodec codec, SearchIndexer indexer,
                  List<ResourceWriteListener> listeners, Clock clock) {
@@ -112,6 +113,22 @@ public final class WriteSession {
     public Optional<org.hl7.fhir.r4.model.Bundle> recordedTransaction(String serviceRequestId) {
         return repository.recordedTransaction(serviceRequestId).map(json ->
                 codec.fhirContext().newJsonParser().parseResource(org.hl7.fhir.r4.model.Bundle.class, json));
+    }
+
+    /**
+     * Runs the action once at the end of this transaction's work, before commit, after every resource of the
+     * request is stored (a transaction Bundle's entries may come in any order). Actions with the same key run
+     * once; actions may write, and may defer further actions.
+     */
+    public void deferUntilEnd(String key, java.util.function.Consumer<WriteSession> action) {
+        deferred.putIfAbsent(key, action);
+    }
+
+    void runDeferred() {
+        while (!deferred.isEmpty()) {
+            String key = deferred.keySet().iterator().next();
+            deferred.remove(key).accept(this);
+        }
     }
 
     public Instant now() {
