@@ -33,7 +33,7 @@ public class FhirServerConfig {
     public FilterRegistrationBean<RequestSizeLimitFilter> fhirRequestSizeLimit(FhirProperties properties) {
         FilterRegistrationBean<RequestSizeLimitFilter> registration =
                 new FilterRegistrationBean<>(new RequestSizeLimitFilter(properties.maxBodyBytes()));
-        registration.addUrlPatterns("/fhir/*");
+        registration.addUrlPatterns("/fhir/*", "/vcs/*", "/operator/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
     }

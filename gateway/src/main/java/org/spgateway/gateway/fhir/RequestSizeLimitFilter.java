@@ -31,7 +31,7 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > maxBytes) {
-            tooLarge(response);
+            tooLarge(request, response);
             return;
         }
         String method = request.getMethod();
@@ -41,7 +41,7 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
         }
         byte[] body = readAtMost(request.getInputStream(), maxBytes);
         if (body == null) {
-            tooLarge(response);
+            tooLarge(request, response);
             return;
         }
         chain.doFilter(new BufferedBodyRequest(request, body), response);
@@ -63,13 +63,22 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
         return out.toByteArray();
     }
 
-    private void tooLarge(HttpServletResponse response) throws IOException {
+    /** 413 as an OperationOutcome on the FHIR endpoint, as RFC 9457 problem+json on the JSON APIs. */
+    private void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setStatus(413);
-        response.setContentType("application/fhir+json;charset=utf-8");
         response.setHeader("Connection", "close");
         String message = "The request body is larger than the limit of " + maxBytes + " bytes";
-        response.getOutputStream().write(("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
-                + "\"code\":\"too-costly\",\"diagnostics\":\"" + message + "\"}]}").getBytes(StandardCharsets.UTF_8));
+        String body;
+        if (request.getRequestURI().startsWith(request.getContextPath() + "/fhir")) {
+            response.setContentType("application/fhir+json;charset=utf-8");
+            body = "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+                    + "\"code\":\"too-costly\",\"diagnostics\":\"" + message + "\"}]}";
+        } else {
+            response.setContentType("application/problem+json;charset=utf-8");
+            body = "{\"type\":\"https://spgateway.org/problems/too-large\",\"title\":\"Request too large\","
+                    + "\"status\":413,\"detail\":\"" + message + "\"}";
+        }
+        response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
     }
 
     private static final class BufferedBodyRequest extends HttpServletRequestWrapper {
