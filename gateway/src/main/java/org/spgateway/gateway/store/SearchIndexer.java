@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
@@ -43,6 +44,9 @@ final class SearchIndexer {
         } else if (resource instanceof Consent consent) {
             token(rows, "status", consent.getStatus() == null ? null : consent.getStatus().toCode());
             patientReference(rows, consent.getPatient());
+        } else if (resource instanceof Observation obs) {
+            patientReference(rows, obs.getSubject());
+            obs.getBasedOn().forEach(b -> reference(rows, "based-on", b));
         } else if (resource instanceof Organization org) {
             identifiers(rows, org.getIdentifier());
         } else if (resource instanceof Practitioner practitioner) {
