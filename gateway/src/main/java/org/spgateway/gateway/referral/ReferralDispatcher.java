@@ -23,6 +23,8 @@ import org.spgateway.consent.DataClass;
 import org.spgateway.consent.Purpose;
 import org.spgateway.consent.Recipient;
 import org.spgateway.consent.RecipientRole;
+import org.spgateway.consent.decision.ConsentEngine;
+import org.spgateway.consent.decision.DecisionRequest;
 import org.spgateway.consent.disclosure.DisclosureGate;
 import org.spgateway.consent.disclosure.DisclosureRequest;
 import org.spgateway.consent.disclosure.FieldClassification;
@@ -44,6 +46,7 @@ import org.spgateway.mappings.ReferralContext;
 import org.spgateway.mappings.ReferralToVcsMapper;
 import org.spgateway.mappings.VcsReferral;
 import org.springframework.core.annotation.Order;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -62,17 +65,21 @@ public class ReferralDispatcher implements ResourceWriteListener {
     private final DisclosureGate gate;
     private final DisclosureRecords disclosures;
     private final Outbox outbox;
+    private final ConsentEngine engine;
+    private final JdbcTemplate jdbc;
     private final FhirConsentMapper consentMapper = new FhirConsentMapper();
     private final ReferralToVcsMapper mapper = new ReferralToVcsMapper();
 
     public ReferralDispatcher(ReferralRouter router, ReferralRoutes routes, DirectoryProperties directory, DisclosureGate gate,
-                              DisclosureRecords disclosures, Outbox outbox) {
+                              DisclosureRecords disclosures, Outbox outbox, ConsentEngine engine, JdbcTemplate jdbc) {
         this.router = router;
         this.routes = routes;
         this.directory = directory;
         this.gate = gate;
         this.disclosures = disclosures;
         this.outbox = outbox;
+        this.engine = engine;
+        this.jdbc = jdbc;
     }
 
     @Override
@@ -87,7 +94,7 @@ public class ReferralDispatcher implements ResourceWriteListener {
             }
         } else if (written instanceof Consent consent && consent.getPatient().hasReference()) {
             String patientId = consent.getPatient().getReferenceElement().getIdPart();
-            session.deferUntilEnd("consent:" + patientId, s -> releaseHeldReferrals(s, patientId));
+            session.deferUntilEnd("consent:" + patientId, s -> consentChanged(s, patientId));
         }
     }
 
@@ -141,13 +148,43 @@ public class ReferralDispatcher implements ResourceWriteListener {
         updateTask(s, task, Task.TaskStatus.REQUESTED, null, null, service.id());
     }
 
-    private void releaseHeldReferrals(WriteSession s, String patientId) {
+    /**
+     * A patient's consent changed: referrals held awaiting consent are released if it now permits their service;
+     * services that already received data and are no longer permitted get {@code consent.withdrawn}, and whatever
+     * was queued for them but not yet delivered is withheld (design.md 2.6).
+     */
+    private void consentChanged(WriteSession s, String patientId) {
+        Optional<Consent> fhirConsent = currentConsent(s, patientId);
+        PatientConsent consent = fhirConsent.map(c -> consentMapper.map(c, patientId)).orElse(null);
         for (ReferralRoutes.Route route : routes.forPatient(patientId)) {
+            if (route.serviceId() == null) {
+                continue;
+            }
             Task task = (Task) s.read("Task", route.taskId()).orElseThrow();
-            if (BusinessStatus.of(task.getBusinessStatus()).orElse(null) == BusinessStatus.AWAITING_CONSENT) {
+            BusinessStatus status = BusinessStatus.of(task.getBusinessStatus()).orElse(null);
+            DirectoryProperties.Service service = directory.service(route.serviceId()).orElseThrow();
+            boolean permitted = !engine.decide(new DecisionRequest(patientId, consent,
+                    new Recipient(service.id(), RecipientRole.fromId(service.role()).orElseThrow()),
+                    Purpose.SOCIAL_PRESCRIBING_REFERRAL, java.util.EnumSet.allOf(DataClass.class), false, s.now())).awaitingConsent();
+            if (status == BusinessStatus.AWAITING_CONSENT && permitted) {
                 dispatch(s, route.referralId());
+            } else if (!permitted && status != BusinessStatus.CONSENT_WITHDRAWN && task.getStatus() != Task.TaskStatus.CANCELLED
+                    && disclosures.countForReferral(route.referralId()) > 0) {
+                withdraw(s, route, service, task);
             }
         }
+    }
+
+    private void withdraw(WriteSession s, ReferralRoutes.Route route, DirectoryProperties.Service service, Task task) {
+        // nothing more leaves: undelivered messages carrying this patient's data are withheld
+        jdbc.update("UPDATE outbox_message SET status = 'withheld', last_error = 'consent withdrawn before delivery'"
+                + " WHERE referral_id = ? AND destination = ? AND status = 'pending' AND event_type = 'referral.created'",
+                route.referralId(), service.id());
+        String messageId = "msg_" + UUID.randomUUID().toString().replace("-", "");
+        sendEnvelopeOnly(s, route, service, messageId, "consent.withdrawn",
+                OutboundVcsEvents.consentWithdrawn(messageId, route.referralId(), s.now()));
+        updateTask(s, task, Task.TaskStatus.ONHOLD, BusinessStatus.CONSENT_WITHDRAWN,
+                "the patient withdrew consent to share with this service", service.id());
     }
 
     private void cancel(WriteSession s, String referralId) {
@@ -163,16 +200,21 @@ public class ReferralDispatcher implements ResourceWriteListener {
             return; // the service never heard of this referral (it was held awaiting consent)
         }
         String messageId = "msg_" + UUID.randomUUID().toString().replace("-", "");
-        var payload = OutboundVcsEvents.referralCancelled(messageId, referralId, s.now());
-        Map<String, DataClass> none = Map.of();
+        sendEnvelopeOnly(s, route.get(), service, messageId, "referral.cancelled",
+                OutboundVcsEvents.referralCancelled(messageId, referralId, s.now()));
+    }
+
+    /** Notices that carry no patient data still pass the one gate every outbound payload passes. */
+    private void sendEnvelopeOnly(WriteSession s, ReferralRoutes.Route route, DirectoryProperties.Service service,
+                                  String messageId, String eventType, com.fasterxml.jackson.databind.node.ObjectNode payload) {
         HashSet<String> envelope = new HashSet<>();
         payload.fieldNames().forEachRemaining(name -> envelope.add("/" + name));
         GatedPayload gated = gate.gate(new DisclosureRequest(messageId,
                 new Recipient(service.id(), RecipientRole.fromId(service.role()).orElseThrow()),
-                route.get().patientId(), Purpose.SOCIAL_PRESCRIBING_REFERRAL, payload, new FieldClassification(none, envelope),
+                route.patientId(), Purpose.SOCIAL_PRESCRIBING_REFERRAL, payload, new FieldClassification(Map.of(), envelope),
                 null, false, s.now()));
         outbox.enqueue(new OutboxMessage(messageId, service.push() ? OutboxMessage.Channel.VCS_WEBHOOK
-                : OutboxMessage.Channel.VCS_INBOX, service.id(), referralId, "referral.cancelled", null, null,
+                : OutboxMessage.Channel.VCS_INBOX, service.id(), route.referralId(), eventType, null, null,
                 gated.payload().toString()));
     }
 

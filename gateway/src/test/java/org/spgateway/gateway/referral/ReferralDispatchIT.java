@@ -162,6 +162,29 @@ class ReferralDispatchIT {
     }
 
     @Test
+    void withdrawingConsentWithholdsWhatIsQueuedAndTellsTheServiceThatHadTheData() throws Exception {
+        Bundle bundle = example(null, true);
+        bundle.getEntry().get(0).getRequest().setIfNoneExist(null);
+        ((org.hl7.fhir.r4.model.Patient) bundle.getEntry().get(0).getResource()).getIdentifier().clear();
+        Bundle response = client.transaction().withBundle(bundle).execute();
+        String referral = response.getEntry().get(5).getResource().getIdElement().getIdPart();
+        Consent consent = (Consent) response.getEntry().get(4).getResource();
+        assertThat(outbox(referral)).singleElement().satisfies(r -> assertThat(r.get("status")).isEqualTo("pending"));
+
+        consent.setStatus(Consent.ConsentState.INACTIVE);
+        client.update().resource(consent).execute();
+
+        List<Map<String, Object>> rows = outbox(referral);
+        assertThat(rows).extracting(r -> r.get("event_type") + ":" + r.get("status"))
+                .containsExactly("referral.created:withheld", "consent.withdrawn:pending");
+        JsonNode notice = JSON.readTree((String) rows.get(1).get("payload"));
+        assertThat(notice.at("/referralId").asText()).isEqualTo(referral);
+        assertThat(notice.at("/patient").isMissingNode()).isTrue();
+        Task task = task(referral);
+        assertThat(task.getBusinessStatus().getCodingFirstRep().getCode()).isEqualTo("consent-withdrawn");
+    }
+
+    @Test
     void aReferralNobodyCanTakeShowsWhyOnItsTask() throws Exception {
         Bundle bundle = example(null, true);
         ((org.hl7.fhir.r4.model.Patient) bundle.getEntry().get(0).getResource()).getAddressFirstRep().setPostalCode("M1 1AA");
