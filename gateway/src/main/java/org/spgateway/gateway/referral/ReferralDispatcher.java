@@ -121,21 +121,8 @@ public class ReferralDispatcher implements ResourceWriteListener {
         DirectoryProperties.Service service = decision.service().get();
         routes.save(new ReferralRoutes.Route(referralId, task.getIdElement().getIdPart(), service.id(), practiceId, patientId), s.now());
 
-        Optional<Consent> fhirConsent = currentConsent(s, patientId);
-        PatientConsent consent = fhirConsent.map(c -> consentMapper.map(c, patientId)).orElse(null);
         String messageId = "msg_" + UUID.randomUUID().toString().replace("-", "");
-        Instant now = s.now();
-        ReferralContext context = new ReferralContext(referral, patient, fhirConsent.orElse(null), conditions(s, referral),
-                List.of(), practitioner(s, referral).orElse(null), practiceOrg.orElse(null), referralId, messageId,
-                service.id(), now);
-        VcsReferral vcs = mapper.map(context);
-        Map<String, DataClass> classes = new HashMap<>();
-        vcs.classification().forEach((pointer, id) -> classes.put(pointer, DataClass.fromId(id).orElseThrow(
-                () -> new IllegalStateException("mapping classifies " + pointer + " with unknown data class " + id))));
-        RecipientRole role = RecipientRole.fromId(service.role()).orElseThrow();
-        GatedPayload gated = gate.gate(new DisclosureRequest(messageId, new Recipient(service.id(), role), patientId,
-                Purpose.SOCIAL_PRESCRIBING_REFERRAL, vcs.payload(), new FieldClassification(classes, new HashSet<>(vcs.envelope())),
-                consent, vcs.contactingSubjectProhibited(), now));
+        GatedPayload gated = prepare(s, referral, patient, practiceOrg, service, messageId);
         if (gated.awaitingConsent()) {
             updateTask(s, task, Task.TaskStatus.ONHOLD, BusinessStatus.AWAITING_CONSENT,
                     "awaiting consent: " + describe(gated.decision().consentState()), service.id());
@@ -146,6 +133,43 @@ public class ReferralDispatcher implements ResourceWriteListener {
                 gated.payload().toString()));
         disclosures.save(gated.record(), referralId);
         updateTask(s, task, Task.TaskStatus.REQUESTED, null, null, service.id());
+    }
+
+    /**
+     * Builds what the service would receive for the referral: the full VCS payload, redacted by the consent gate for
+     * the service's role and the patient's current consent. Pure with respect to the outside world: nothing is sent
+     * or recorded here, which is what makes the IG lead's dry run honest (it runs this same code).
+     */
+    public GatedPayload prepare(WriteSession s, ServiceRequest referral, Patient patient, Optional<Organization> practiceOrg,
+                                DirectoryProperties.Service service, String messageId) {
+        String referralId = referral.getIdElement().getIdPart();
+        String patientId = patient.getIdElement().getIdPart();
+        Optional<Consent> fhirConsent = currentConsent(s, patientId);
+        PatientConsent consent = fhirConsent.map(c -> consentMapper.map(c, patientId)).orElse(null);
+        Instant now = s.now();
+        ReferralContext context = new ReferralContext(referral, patient, fhirConsent.orElse(null), conditions(s, referral),
+                List.of(), practitioner(s, referral).orElse(null), practiceOrg.orElse(null), referralId, messageId,
+                service.id(), now);
+        VcsReferral vcs = mapper.map(context);
+        Map<String, DataClass> classes = new HashMap<>();
+        vcs.classification().forEach((pointer, id) -> classes.put(pointer, DataClass.fromId(id).orElseThrow(
+                () -> new IllegalStateException("mapping classifies " + pointer + " with unknown data class " + id))));
+        RecipientRole role = RecipientRole.fromId(service.role()).orElseThrow();
+        return gate.gate(new DisclosureRequest(messageId, new Recipient(service.id(), role), patientId,
+                Purpose.SOCIAL_PRESCRIBING_REFERRAL, vcs.payload(), new FieldClassification(classes, new HashSet<>(vcs.envelope())),
+                consent, vcs.contactingSubjectProhibited(), now));
+    }
+
+    /** {@link #prepare} for a stored referral, as the dry run needs it. */
+    public GatedPayload prepare(WriteSession s, String referralId, DirectoryProperties.Service service) {
+        ServiceRequest referral = (ServiceRequest) s.read("ServiceRequest", referralId).orElseThrow();
+        String patientId = referral.getSubject().getReferenceElement().getIdPart();
+        Patient patient = s.read("Patient", patientId).map(Patient.class::cast).orElseGet(() -> {
+            Patient unknown = new Patient();
+            unknown.setId(patientId);
+            return unknown;
+        });
+        return prepare(s, referral, patient, practiceOf(s, referral, patient), service, "dry-run");
     }
 
     /**

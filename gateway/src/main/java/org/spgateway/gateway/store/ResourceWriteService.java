@@ -34,6 +34,18 @@ public class ResourceWriteService {
     }
 
     /**
+     * Runs read-only work against a consistent view of the store; the transaction is always rolled back, so nothing
+     * the work does (even by accident) is kept.
+     */
+    public <T> T readOnly(Function<WriteSession, T> work) {
+        List<ResourceWriteListener> none = List.of();
+        return transactions.execute(status -> {
+            status.setRollbackOnly();
+            return work.apply(new WriteSession(repository, codec, indexer, none, clock));
+        });
+    }
+
+    /**
      * Runs the work in a new transaction. A duplicate-key race (two identical referrals at once) rolls the
      * transaction back and runs the work again, when it sees the winner's committed rows.
      */

@@ -185,6 +185,40 @@ class ReferralDispatchIT {
     }
 
     @Test
+    void theDryRunSaysWhatAnotherServiceWouldReceiveAndWhyWithoutSendingOrRecording() throws Exception {
+        String referral = post(example(null, true));
+        int disclosures = jdbc.queryForObject("SELECT COUNT(*) FROM disclosure_record", Integer.class);
+        int messages = jdbc.queryForObject("SELECT COUNT(*) FROM outbox_message", Integer.class);
+
+        var http = java.net.http.HttpClient.newHttpClient();
+        var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port
+                + "/ig/v1/dry-run?referral=" + referral + "&organisation=vcs-walking-group")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(response.body());
+        assertThat(answer.at("/role").asText()).isEqualTo("activity-provider");
+        JsonNode nhs = null;
+        for (JsonNode c : answer.at("/classes")) {
+            if (c.at("/dataClass").asText().equals("nhs-number")) {
+                nhs = c;
+            }
+        }
+        assertThat(nhs).isNotNull();
+        assertThat(nhs.at("/decision").asText()).isEqualTo("deny");
+        assertThat(nhs.at("/reason").asText()).isNotBlank();
+        assertThat(answer.at("/payload/patient/nhsNumber").isMissingNode()).isTrue();
+        assertThat(answer.at("/payload/patient/postcodeDistrict").asText()).isEqualTo("LS6");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM disclosure_record", Integer.class)).isEqualTo(disclosures);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outbox_message", Integer.class)).isEqualTo(messages);
+
+        var unknown = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port
+                + "/ig/v1/dry-run?referral=" + referral + "&organisation=nobody")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+    }
+
+    @Test
     void aReferralNobodyCanTakeShowsWhyOnItsTask() throws Exception {
         Bundle bundle = example(null, true);
         ((org.hl7.fhir.r4.model.Patient) bundle.getEntry().get(0).getResource()).getAddressFirstRep().setPostalCode("M1 1AA");
