@@ -147,8 +147,11 @@ public class ReferralDispatcher implements ResourceWriteListener {
         Optional<Consent> fhirConsent = currentConsent(s, patientId);
         PatientConsent consent = fhirConsent.map(c -> consentMapper.map(c, patientId)).orElse(null);
         Instant now = s.now();
+        List<org.hl7.fhir.r4.model.MedicationStatement> medications = s.search(SearchQuery.forType("MedicationStatement")
+                        .where("patient", List.of(new SearchQuery.TokenValue(null, "Patient/" + patientId))).build(), 100)
+                .stream().map(org.hl7.fhir.r4.model.MedicationStatement.class::cast).toList();
         ReferralContext context = new ReferralContext(referral, patient, fhirConsent.orElse(null), conditions(s, referral),
-                List.of(), practitioner(s, referral).orElse(null), practiceOrg.orElse(null), referralId, messageId,
+                medications, practitioner(s, referral).orElse(null), practiceOrg.orElse(null), referralId, messageId,
                 service.id(), now);
         VcsReferral vcs = mapper.map(context);
         Map<String, DataClass> classes = new HashMap<>();
@@ -270,9 +273,12 @@ public class ReferralDispatcher implements ResourceWriteListener {
                 .or(() -> consents.stream().max(newest));
     }
 
+    /** The Conditions the referrer chose to share: those the referral points at (reason or supporting information). */
     private static List<Condition> conditions(WriteSession s, ServiceRequest referral) {
         List<Condition> conditions = new ArrayList<>();
-        for (Reference reason : referral.getReasonReference()) {
+        List<Reference> pointers = new ArrayList<>(referral.getReasonReference());
+        pointers.addAll(referral.getSupportingInfo());
+        for (Reference reason : pointers) {
             var id = reason.getReferenceElement();
             if ("Condition".equals(id.getResourceType())) {
                 s.read("Condition", id.getIdPart()).map(Condition.class::cast).ifPresent(conditions::add);

@@ -44,6 +44,8 @@ final class SearchIndexer {
         } else if (resource instanceof Consent consent) {
             token(rows, "status", consent.getStatus() == null ? null : consent.getStatus().toCode());
             patientReference(rows, consent.getPatient());
+        } else if (resource instanceof org.hl7.fhir.r4.model.MedicationStatement med) {
+            patientReference(rows, med.getSubject());
         } else if (resource instanceof Observation obs) {
             patientReference(rows, obs.getSubject());
             obs.getBasedOn().forEach(b -> reference(rows, "based-on", b));

@@ -34,7 +34,7 @@ import org.springframework.stereotype.Component;
 public class TransactionProvider {
 
     private static final Set<String> WRITABLE =
-            Set.of("ServiceRequest", "Patient", "Consent", "Condition", "Practitioner", "Organization");
+            Set.of("ServiceRequest", "Patient", "Consent", "Condition", "Practitioner", "Organization", "MedicationStatement");
 
     private final ResourceWriteService writes;
     private final FhirContext fhirContext;
