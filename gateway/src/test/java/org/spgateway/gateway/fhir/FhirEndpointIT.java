@@ -82,7 +82,9 @@ class FhirEndpointIT {
         Bundle tasks = tasksFor(referralId);
         assertThat(tasks.getEntry()).hasSize(1);
         Task task = (Task) tasks.getEntryFirstRep().getResource();
-        assertThat(task.getStatus()).isEqualTo(Task.TaskStatus.REQUESTED);
+        // the test patient has no consent on record, so the referral waits for it (see ReferralDispatchIT)
+        assertThat(task.getStatus()).isEqualTo(Task.TaskStatus.ONHOLD);
+        assertThat(task.getBusinessStatus().getCodingFirstRep().getCode()).isEqualTo("awaiting-consent");
         assertThat(task.getIntent()).isEqualTo(Task.TaskIntent.ORDER);
         assertThat(task.getCode().getCodingFirstRep().getCode()).isEqualTo("fulfill");
         assertThat(task.getFocus().getReference()).isEqualTo(referralId);
@@ -239,7 +241,7 @@ class FhirEndpointIT {
                 .returnBundle(Bundle.class).execute();
         assertThat(future.getEntry()).isEmpty();
         Bundle tasks = client.search().forResource(Task.class).where(Task.PATIENT.hasId(patient))
-                .and(Task.STATUS.exactly().code("requested")).returnBundle(Bundle.class).execute();
+                .and(Task.STATUS.exactly().code("on-hold")).returnBundle(Bundle.class).execute();
         assertThat(tasks.getEntry()).hasSize(1);
         assertThat(((Task) tasks.getEntryFirstRep().getResource()).getFocus().getReference()).isEqualTo(referral);
         Bundle cancelled = client.search().forResource(Task.class).where(Task.PATIENT.hasId(patient))

@@ -22,6 +22,7 @@ public final class Referrals {
         patient.addIdentifier().setSystem(NHS).setValue("9434765919");
         patient.addName().setFamily("Smith").addGiven("Margaret");
         patient.setGender(Enumerations.AdministrativeGender.FEMALE);
+        patient.addAddress().setPostalCode("LS6 2AB");
         referral.addIdentifier().setSystem(REFERRAL_IDS).setValue("REF-" + UUID.randomUUID());
         referral.setStatus(ServiceRequest.ServiceRequestStatus.ACTIVE);
         referral.setIntent(ServiceRequest.ServiceRequestIntent.ORDER);
