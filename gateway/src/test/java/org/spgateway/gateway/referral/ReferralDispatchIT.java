@@ -219,6 +219,20 @@ class ReferralDispatchIT {
     }
 
     @Test
+    void contactingSubjectProhibitedWithholdsContactDetailsEvenFromLinkWorkers() throws Exception {
+        Bundle bundle = example(null, true);
+        ServiceRequest sr = (ServiceRequest) bundle.getEntry().get(5).getResource();
+        sr.addOrderDetail().addCoding().setSystem("https://spgateway.org/fhir/CodeSystem/order-detail")
+                .setCode("contacting-subject-prohibited");
+        String referral = post(bundle);
+        JsonNode payload = createdPayload(referral);
+        assertThat(payload.at("/patient/contact").isMissingNode()).isTrue();
+        assertThat(payload.at("/patient/address").isMissingNode()).isTrue();
+        assertThat(payload.at("/doNotContactPatient").asBoolean()).isTrue();
+        assertThat(payload.at("/patient/nhsNumber").asText()).isEqualTo("9000000009");
+    }
+
+    @Test
     void aReferralNobodyCanTakeShowsWhyOnItsTask() throws Exception {
         Bundle bundle = example(null, true);
         ((org.hl7.fhir.r4.model.Patient) bundle.getEntry().get(0).getResource()).getAddressFirstRep().setPostalCode("M1 1AA");
