@@ -1,0 +1,108 @@
+package org.spgateway.gateway.delivery;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import org.spgateway.gateway.routing.DirectoryProperties;
+import org.spgateway.gateway.vcs.Problem;
+import org.spgateway.gateway.webhook.StandardWebhooks;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The pull inbox, for services that run no server: {@code GET /vcs/v1/inbox} lists their pending messages in order,
+ * {@code POST /vcs/v1/inbox/{id}/ack} marks one received. Requests are signed like events (Standard Webhooks, with
+ * the organisation in {@code webhook-organisation}); a GET signs the empty body.
+ */
+@RestController
+public class InboxController {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final OutboxStore store;
+    private final DirectoryProperties directory;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+    private final Duration tolerance;
+
+    public InboxController(OutboxStore store, DirectoryProperties directory, ApplicationEventPublisher events, Clock clock,
+                           @Value("${spgateway.vcs.signature-tolerance:PT5M}") Duration tolerance) {
+        this.store = store;
+        this.directory = directory;
+        this.events = events;
+        this.clock = clock;
+        this.tolerance = tolerance;
+    }
+
+    @GetMapping(value = "/vcs/v1/inbox", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<String> list(@RequestHeader(value = "webhook-organisation", required = false) String organisation,
+                                       @RequestHeader(value = "webhook-id", required = false) String id,
+                                       @RequestHeader(value = "webhook-timestamp", required = false) String timestamp,
+                                       @RequestHeader(value = "webhook-signature", required = false) String signature,
+                                       @RequestParam(value = "limit", defaultValue = "50") int limit) throws IOException {
+        DirectoryProperties.Service service = authenticate(organisation, id, timestamp, signature);
+        ObjectNode answer = JSON.createObjectNode();
+        ArrayNode messages = answer.putArray("messages");
+        for (OutboxStore.Stored m : store.inbox(service.id(), Math.max(1, Math.min(limit, 200)))) {
+            ObjectNode node = messages.addObject();
+            node.put("messageId", m.messageId());
+            node.put("type", m.eventType());
+            node.put("referralId", m.referralId());
+            node.put("createdAt", m.createdAt().toString());
+            node.set("payload", JSON.readTree(m.payload()));
+        }
+        return ResponseEntity.ok(answer.toString());
+    }
+
+    @PostMapping(value = "/vcs/v1/inbox/{messageId}/ack", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<String> acknowledge(@PathVariable String messageId,
+                                              @RequestHeader(value = "webhook-organisation", required = false) String organisation,
+                                              @RequestHeader(value = "webhook-id", required = false) String id,
+                                              @RequestHeader(value = "webhook-timestamp", required = false) String timestamp,
+                                              @RequestHeader(value = "webhook-signature", required = false) String signature) {
+        DirectoryProperties.Service service = authenticate(organisation, id, timestamp, signature);
+        OutboxStore.Stored message = store.find(messageId).filter(m -> m.destination().equals(service.id())
+                && m.channel() == OutboxMessage.Channel.VCS_INBOX).orElse(null);
+        if (message == null) {
+            return Problem.of(HttpStatus.NOT_FOUND, "unknown-message", "Unknown message",
+                    "No message " + messageId + " in your inbox").toResponse();
+        }
+        if (store.acknowledge(messageId, service.id(), clock.instant())) {
+            events.publishEvent(new DeliveryEvents.Delivered(message.messageId(), message.referralId(), message.destination(),
+                    message.eventType(), message.channel()));
+        }
+        return ResponseEntity.ok("{\"messageId\":\"" + messageId + "\",\"status\":\"acknowledged\"}");
+    }
+
+    private DirectoryProperties.Service authenticate(String organisation, String id, String timestamp, String signature) {
+        DirectoryProperties.Service service = organisation == null ? null : directory.service(organisation).orElse(null);
+        if (service == null) {
+            throw new Problem.Exception(Problem.of(HttpStatus.UNAUTHORIZED, "unauthenticated", "Not authenticated",
+                    "Name your organisation in the webhook-organisation header, as registered with the gateway"));
+        }
+        var verification = StandardWebhooks.verify(id, timestamp, signature, new byte[0], service.signingSecrets(),
+                service.ed25519PublicKeys(), clock.instant(), tolerance);
+        if (!verification.valid()) {
+            throw new Problem.Exception(Problem.of(HttpStatus.UNAUTHORIZED, "unauthenticated", "Not authenticated",
+                    verification.reason()));
+        }
+        return service;
+    }
+
+    @org.springframework.web.bind.annotation.ExceptionHandler(Problem.Exception.class)
+    public ResponseEntity<String> problem(Problem.Exception e) {
+        return e.problem().toResponse();
+    }
+}

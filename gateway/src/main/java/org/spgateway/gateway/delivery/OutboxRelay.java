@@ -1,0 +1,161 @@
+package org.spgateway.gateway.delivery;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.spgateway.gateway.routing.DirectoryProperties;
+import org.spgateway.gateway.webhook.StandardWebhooks;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+
+/**
+ * The steps of the delivery routes: claim due messages, turn one into a signed HTTP request, and record what the
+ * receiver answered. Kept out of the route lambdas so the route reads as the flow it is.
+ */
+@Component
+public class OutboxRelay {
+
+    static final String MESSAGE = "spgateway.outbox.message";
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+    private final OutboxStore store;
+    private final DirectoryProperties directory;
+    private final DeliveryProperties properties;
+    private final ApplicationEventPublisher events;
+    private final MeterRegistry meters;
+    private final Clock clock;
+    private final RetryPolicy retries;
+    private final Ed25519PrivateKeyParameters signingKey;
+    private final String nodeId = "node-" + UUID.randomUUID();
+
+    public OutboxRelay(OutboxStore store, DirectoryProperties directory, DeliveryProperties properties,
+                       ApplicationEventPublisher events, MeterRegistry meters, Clock clock) {
+        this.store = store;
+        this.directory = directory;
+        this.properties = properties;
+        this.events = events;
+        this.meters = meters;
+        this.clock = clock;
+        this.retries = new RetryPolicy(properties);
+        this.signingKey = properties.ed25519PrivateKey().isBlank()
+                ? new Ed25519PrivateKeyParameters(new SecureRandom())
+                : new Ed25519PrivateKeyParameters(Base64.getDecoder().decode(properties.ed25519PrivateKey()), 0);
+        log.info("Webhook v1a signing public key (give it to services that verify Ed25519): {}{}",
+                Base64.getEncoder().encodeToString(signingKey.generatePublicKey().getEncoded()),
+                properties.ed25519PrivateKey().isBlank() ? " (generated at start-up; set spgateway.delivery.ed25519-private-key to keep it)" : "");
+        meters.gauge("spgateway.delivery.backlog", store, OutboxStore::backlog);
+    }
+
+    /** Step 1: lease the due messages for this node. */
+    public List<OutboxStore.Stored> claimDue() {
+        // millisecond precision: the lease is matched again by equality, and databases keep at most microseconds
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        return store.claim(nodeId, now, now.plus(properties.lease()), properties.batchSize());
+    }
+
+    /** Step 2: the HTTP request for one message (signed webhook, or FHIR push to the GP system). */
+    public void prepare(Exchange exchange) {
+        OutboxStore.Stored message = exchange.getIn().getBody(OutboxStore.Stored.class);
+        exchange.setProperty(MESSAGE, message);
+        var in = exchange.getIn();
+        in.removeHeaders("*");
+        byte[] body = message.payload().getBytes(StandardCharsets.UTF_8);
+        if (message.channel() == OutboxMessage.Channel.GP_PUSH) {
+            DirectoryProperties.Practice practice = directory.practice(message.destination())
+                    .filter(p -> p.gpFhirBase() != null && !p.gpFhirBase().isBlank())
+                    .orElseThrow(() -> new UndeliverableException("practice " + message.destination() + " has no gp-fhir-base"));
+            in.setHeader(Exchange.HTTP_URI, practice.gpFhirBase().replaceAll("/+$", "") + "/" + message.targetPath());
+            in.setHeader(Exchange.HTTP_METHOD, message.httpMethod());
+            in.setHeader(Exchange.CONTENT_TYPE, "application/fhir+json");
+        } else {
+            DirectoryProperties.Service service = directory.service(message.destination())
+                    .filter(DirectoryProperties.Service::push)
+                    .orElseThrow(() -> new UndeliverableException("service " + message.destination() + " has no webhook"));
+            long timestamp = clock.instant().getEpochSecond();
+            String signature = "v1a".equals(service.outboundSignature())
+                    ? StandardWebhooks.signV1a(signingKey, message.messageId(), timestamp, body)
+                    : StandardWebhooks.signV1(service.signingSecrets().get(0), message.messageId(), timestamp, body);
+            in.setHeader(Exchange.HTTP_URI, service.webhookUrl());
+            in.setHeader(Exchange.HTTP_METHOD, "POST");
+            in.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            in.setHeader("webhook-id", message.messageId());
+            in.setHeader("webhook-timestamp", Long.toString(timestamp));
+            in.setHeader("webhook-signature", signature);
+        }
+        in.setBody(body);
+    }
+
+    /** Step 3a: the receiver answered. */
+    public void recordResponse(Exchange exchange) {
+        OutboxStore.Stored message = exchange.getProperty(MESSAGE, OutboxStore.Stored.class);
+        int status = exchange.getIn().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        Instant now = clock.instant();
+        if (status >= 200 && status < 300) {
+            store.delivered(message.seq(), status, now);
+            meters.counter("spgateway.delivery.delivered", "channel", message.channel().code()).increment();
+            meters.timer("spgateway.delivery.latency", "channel", message.channel().code())
+                    .record(Duration.between(message.createdAt(), now));
+            events.publishEvent(new DeliveryEvents.Delivered(message.messageId(), message.referralId(), message.destination(),
+                    message.eventType(), message.channel()));
+        } else if (status == 410) {
+            store.disableEndpoint(message.destination(), "HTTP 410 Gone from the receiver", now);
+            dead(message, status, "HTTP 410 Gone: the receiver withdrew this endpoint; it is disabled until an operator enables it");
+        } else if (status == 429 || status >= 500 || status == 408) {
+            retry(message, status, "HTTP " + status, exchange.getIn().getHeader("Retry-After", String.class));
+        } else {
+            dead(message, status, "HTTP " + status + " refused by the receiver");
+        }
+    }
+
+    /** Step 3b: no answer (connection refused, timeout, reset) or nothing to send it to. */
+    public void recordFailure(Exchange exchange) {
+        OutboxStore.Stored message = exchange.getProperty(MESSAGE, OutboxStore.Stored.class);
+        if (message == null) {
+            message = exchange.getIn().getBody(OutboxStore.Stored.class);
+        }
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (failure instanceof UndeliverableException) {
+            dead(message, null, failure.getMessage());
+        } else {
+            retry(message, null, failure == null ? "no answer" : failure.getClass().getSimpleName() + ": " + failure.getMessage(), null);
+        }
+    }
+
+    private void retry(OutboxStore.Stored message, Integer status, String error, String retryAfter) {
+        Optional<Instant> next = retries.next(message.attempts(), clock.instant(), retryAfter);
+        if (next.isEmpty()) {
+            dead(message, status, error + "; retries exhausted after " + (message.attempts() + 1) + " attempts");
+            return;
+        }
+        store.retryAt(message.seq(), next.get(), status, error);
+        meters.counter("spgateway.delivery.retried", "channel", message.channel().code()).increment();
+    }
+
+    private void dead(OutboxStore.Stored message, Integer status, String error) {
+        store.dead(message.seq(), status, error);
+        meters.counter("spgateway.delivery.dead", "channel", message.channel().code()).increment();
+        log.warn("Message {} to {} dead-lettered: {}", message.messageId(), message.destination(), error);
+        events.publishEvent(new DeliveryEvents.Failed(message.messageId(), message.referralId(), message.destination(),
+                message.eventType(), message.channel(), error));
+    }
+
+    /** Nothing to send the message to: a configuration gap, dead-lettered at once so an operator sees it. */
+    static final class UndeliverableException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UndeliverableException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package org.spgateway.gateway.delivery;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The outbox table as the relay, the pull inbox and operators see it. Claims are leases taken with one conditional
+ * UPDATE, so two nodes never hold the same message, and a message whose node died is claimable when its lease ends.
+ */
+@Component
+public class OutboxStore {
+
+    /** A message as stored. */
+    public record Stored(long seq, String messageId, OutboxMessage.Channel channel, String destination, String referralId,
+                         String eventType, String httpMethod, String targetPath, String payload, String status, int attempts,
+                         Integer lastHttpStatus, String lastError, Instant createdAt, Instant deliveredAt) {
+    }
+
+    private static final String COLUMNS = "seq, message_id, channel, destination, referral_id, event_type, http_method,"
+            + " target_path, payload, status, attempts, last_http_status, last_error, created_at, delivered_at";
+
+    private final JdbcTemplate jdbc;
+
+    public OutboxStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Leases up to {@code limit} due push messages to {@code owner}. A message waits while an earlier message of the
+     * same referral to the same destination is still pending, so each referral's events arrive in order.
+     */
+    public List<Stored> claim(String owner, Instant now, Instant leaseUntil, int limit) {
+        Timestamp t = Timestamp.from(now);
+        jdbc.update("UPDATE outbox_message SET lease_owner = ?, lease_until = ? WHERE status = 'pending'"
+                + " AND (lease_until IS NULL OR lease_until < ?) AND seq IN (SELECT m.seq FROM outbox_message m"
+                + " WHERE m.status = 'pending' AND m.channel <> 'vcs-inbox' AND m.next_attempt_at <= ?"
+                + " AND (m.lease_until IS NULL OR m.lease_until < ?)"
+                + " AND NOT EXISTS (SELECT 1 FROM outbox_message e WHERE e.destination = m.destination"
+                + " AND e.referral_id = m.referral_id AND e.seq < m.seq AND e.status = 'pending')"
+                + " AND NOT EXISTS (SELECT 1 FROM endpoint_state s WHERE s.destination = m.destination AND s.disabled = TRUE)"
+                + " ORDER BY m.seq LIMIT ?)", owner, Timestamp.from(leaseUntil), t, t, t, limit);
+        return jdbc.query("SELECT " + COLUMNS + " FROM outbox_message WHERE lease_owner = ? AND lease_until = ?"
+                + " AND status = 'pending' ORDER BY seq", OutboxStore::map, owner, Timestamp.from(leaseUntil));
+    }
+
+    public void delivered(long seq, int httpStatus, Instant at) {
+        jdbc.update("UPDATE outbox_message SET status = 'delivered', attempts = attempts + 1, last_http_status = ?,"
+                + " last_error = NULL, delivered_at = ?, lease_owner = NULL, lease_until = NULL WHERE seq = ?",
+                httpStatus, Timestamp.from(at), seq);
+    }
+
+    public void retryAt(long seq, Instant next, Integer httpStatus, String error) {
+        jdbc.update("UPDATE outbox_message SET attempts = attempts + 1, next_attempt_at = ?, last_http_status = ?,"
+                + " last_error = ?, lease_owner = NULL, lease_until = NULL WHERE seq = ?",
+                Timestamp.from(next), httpStatus, truncate(error), seq);
+    }
+
+    public void dead(long seq, Integer httpStatus, String error) {
+        jdbc.update("UPDATE outbox_message SET status = 'dead', attempts = attempts + 1, last_http_status = ?,"
+                + " last_error = ?, lease_owner = NULL, lease_until = NULL WHERE seq = ?", httpStatus, truncate(error), seq);
+    }
+
+    public void disableEndpoint(String destination, String reason, Instant at) {
+        int n = jdbc.update("UPDATE endpoint_state SET disabled = TRUE, reason = ?, changed_at = ? WHERE destination = ?",
+                reason, Timestamp.from(at), destination);
+        if (n == 0) {
+            jdbc.update("INSERT INTO endpoint_state (destination, disabled, reason, changed_at) VALUES (?, TRUE, ?, ?)",
+                    destination, reason, Timestamp.from(at));
+        }
+    }
+
+    public boolean enableEndpoint(String destination, Instant at) {
+        return jdbc.update("UPDATE endpoint_state SET disabled = FALSE, reason = NULL, changed_at = ? WHERE destination = ?",
+                Timestamp.from(at), destination) > 0;
+    }
+
+    public List<Stored> deadLetters() {
+        return jdbc.query("SELECT " + COLUMNS + " FROM outbox_message WHERE status = 'dead' ORDER BY seq", OutboxStore::map);
+    }
+
+    /** Puts a dead letter back in line with its attempts reset; same message id, so receivers deduplicate. */
+    public boolean replay(String messageId, Instant now) {
+        return jdbc.update("UPDATE outbox_message SET status = 'pending', attempts = 0, next_attempt_at = ?,"
+                + " last_error = NULL, lease_owner = NULL, lease_until = NULL WHERE message_id = ? AND status = 'dead'",
+                Timestamp.from(now), messageId) > 0;
+    }
+
+    /** A pull-mode service's pending messages, oldest first. */
+    public List<Stored> inbox(String destination, int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM outbox_message WHERE destination = ? AND channel = 'vcs-inbox'"
+                + " AND status = 'pending' ORDER BY seq LIMIT ?", OutboxStore::map, destination, limit);
+    }
+
+    public Optional<Stored> find(String messageId) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM outbox_message WHERE message_id = ?", OutboxStore::map, messageId)
+                .stream().findFirst();
+    }
+
+    public boolean acknowledge(String messageId, String destination, Instant at) {
+        return jdbc.update("UPDATE outbox_message SET status = 'acknowledged', delivered_at = ? WHERE message_id = ?"
+                + " AND destination = ? AND channel = 'vcs-inbox' AND status = 'pending'", Timestamp.from(at), messageId,
+                destination) > 0;
+    }
+
+    public int backlog() {
+        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM outbox_message WHERE status = 'pending'", Integer.class);
+        return n == null ? 0 : n;
+    }
+
+    private static String truncate(String error) {
+        return error == null || error.length() <= 1000 ? error : error.substring(0, 1000);
+    }
+
+    private static Stored map(ResultSet rs, int i) throws SQLException {
+        Timestamp delivered = rs.getTimestamp(15);
+        Integer lastStatus = rs.getObject(12) == null ? null : rs.getInt(12);
+        return new Stored(rs.getLong(1), rs.getString(2), OutboxMessage.Channel.fromCode(rs.getString(3)), rs.getString(4),
+                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+                rs.getInt(11), lastStatus, rs.getString(13), rs.getTimestamp(14).toInstant(),
+                delivered == null ? null : delivered.toInstant());
+    }
+}

@@ -1,0 +1,73 @@
+package org.spgateway.gateway.operator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import org.spgateway.gateway.delivery.OutboxStore;
+import org.spgateway.gateway.vcs.Problem;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Dead letters for operators: list them (no payloads: they may hold patient data), replay one with the same
+ * {@code webhook-id} (receivers deduplicate on it), re-enable an endpoint a receiver withdrew with 410.
+ * Operator authentication arrives with the security issue; until then expose these only on a trusted network.
+ */
+@RestController
+public class DeadLetterController {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final OutboxStore store;
+    private final Clock clock;
+
+    public DeadLetterController(OutboxStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    @GetMapping(value = "/operator/dead-letters", produces = MediaType.APPLICATION_JSON_VALUE)
+    public String list() {
+        ObjectNode answer = JSON.createObjectNode();
+        ArrayNode items = answer.putArray("deadLetters");
+        for (OutboxStore.Stored m : store.deadLetters()) {
+            ObjectNode node = items.addObject();
+            node.put("messageId", m.messageId());
+            node.put("channel", m.channel().code());
+            node.put("destination", m.destination());
+            node.put("referralId", m.referralId());
+            node.put("eventType", m.eventType());
+            node.put("attempts", m.attempts());
+            if (m.lastHttpStatus() != null) {
+                node.put("lastHttpStatus", m.lastHttpStatus());
+            }
+            node.put("lastError", m.lastError());
+            node.put("createdAt", m.createdAt().toString());
+        }
+        return answer.toString();
+    }
+
+    @PostMapping(value = "/operator/dead-letters/{messageId}/replay", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<String> replay(@PathVariable String messageId) {
+        if (!store.replay(messageId, clock.instant())) {
+            return Problem.of(HttpStatus.NOT_FOUND, "unknown-dead-letter", "Unknown dead letter",
+                    "No dead-lettered message " + messageId).toResponse();
+        }
+        return ResponseEntity.ok("{\"messageId\":\"" + messageId + "\",\"status\":\"pending\"}");
+    }
+
+    @PostMapping(value = "/operator/endpoints/{destination}/enable", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<String> enable(@PathVariable String destination) {
+        if (!store.enableEndpoint(destination, clock.instant())) {
+            return Problem.of(HttpStatus.NOT_FOUND, "endpoint-not-disabled", "Endpoint not disabled",
+                    destination + " is not disabled").toResponse();
+        }
+        return ResponseEntity.ok("{\"destination\":\"" + destination + "\",\"disabled\":false}");
+    }
+}

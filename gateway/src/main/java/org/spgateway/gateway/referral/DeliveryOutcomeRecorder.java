@@ -1,0 +1,54 @@
+package org.spgateway.gateway.referral;
+
+import org.hl7.fhir.r4.model.Task;
+import org.spgateway.gateway.delivery.DeliveryEvents;
+import org.spgateway.gateway.delivery.OutboxMessage;
+import org.spgateway.gateway.store.ResourceWriteService;
+import org.spgateway.mappings.BusinessStatus;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Shows delivery on the referral's Task, so the referrer is never left guessing: {@code sent} once the service has the
+ * referral, {@code delivery-failed} with the reason when it could not be delivered. GP pushes are not reported on the
+ * Task (that would push again).
+ */
+@Component
+public class DeliveryOutcomeRecorder {
+
+    private final ResourceWriteService writes;
+
+    public DeliveryOutcomeRecorder(ResourceWriteService writes) {
+        this.writes = writes;
+    }
+
+    @EventListener
+    public void delivered(DeliveryEvents.Delivered event) {
+        if (event.channel() == OutboxMessage.Channel.GP_PUSH || !"referral.created".equals(event.eventType())) {
+            return;
+        }
+        writes.inTransaction(s -> {
+            Task task = ReferralDispatcher.taskOf(s, event.referralId());
+            if (task.getStatus() == Task.TaskStatus.REQUESTED && !task.hasBusinessStatus()) {
+                ReferralDispatcher.updateTask(s, task, Task.TaskStatus.REQUESTED, BusinessStatus.SENT, null, event.destination());
+            }
+            return null;
+        });
+    }
+
+    @EventListener
+    public void failed(DeliveryEvents.Failed event) {
+        if (event.channel() == OutboxMessage.Channel.GP_PUSH) {
+            return;
+        }
+        writes.inTransaction(s -> {
+            Task task = ReferralDispatcher.taskOf(s, event.referralId());
+            if (task.getStatus() == Task.TaskStatus.REQUESTED || task.getStatus() == Task.TaskStatus.RECEIVED) {
+                ReferralDispatcher.updateTask(s, task, Task.TaskStatus.REQUESTED, BusinessStatus.DELIVERY_FAILED,
+                        "Delivery of " + event.eventType() + " to " + event.destination() + " failed: " + event.reason()
+                                + ". An operator can replay it from the dead-letter list.", event.destination());
+            }
+            return null;
+        });
+    }
+}
