@@ -13,7 +13,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param pollInterval     how often the relay looks for due messages
  * @param batchSize        messages claimed per poll
- * @param lease            how long a claimed message is reserved for this node; after a crash it is claimable again
+ * @param lease            how long a claimed message is reserved for this node; after a crash it is claimable again.
+ *                         It must outlast one attempt (connect plus response timeout)
  * @param connectTimeout   HTTP connect timeout
  * @param responseTimeout  HTTP response timeout (a timeout is retried)
  * @param retrySchedule    delay before each retry; its length is the number of retries. The default spans more
@@ -28,7 +29,7 @@ import org.springframework.validation.annotation.Validated;
 public record DeliveryProperties(
         @DefaultValue("500ms") Duration pollInterval,
         @DefaultValue("20") @Min(1) int batchSize,
-        @DefaultValue("2m") Duration lease,
+        @DefaultValue("30s") Duration lease,
         @DefaultValue("5s") Duration connectTimeout,
         @DefaultValue("10s") Duration responseTimeout,
         @DefaultValue({"5s", "5m", "30m", "2h", "5h", "10h", "10h", "14h", "24h", "10h"}) @NotEmpty List<Duration> retrySchedule,
