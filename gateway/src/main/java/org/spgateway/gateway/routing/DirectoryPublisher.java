@@ -2,7 +2,10 @@ package org.spgateway.gateway.routing;
 
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Endpoint;
+import org.hl7.fhir.r4.model.HealthcareService;
 import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.spgateway.gateway.store.ResourceWriteService;
@@ -12,8 +15,9 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
- * Publishes the configured practices and services as FHIR Organizations under their configured ids, so GP
- * systems can read them and referrals can name a service as performer. Existing entries are left untouched
+ * Publishes the configured practices and services as FHIR Organizations under their configured ids (each service also
+ * as a HealthcareService with its categories and area, and an Endpoint saying how it receives referrals), so GP systems
+ * can read them and referrals can name a service as performer. Existing entries are left untouched
  * unless their configuration changed (no new version on every restart).
  */
 @Component
@@ -22,6 +26,8 @@ public class DirectoryPublisher implements ApplicationRunner {
 
     static final String ODS = "https://fhir.nhs.uk/Id/ods-organization-code";
     static final String ROLE_SYSTEM = "https://spgateway.org/fhir/CodeSystem/vcs-role";
+    static final String ENDPOINT_TYPE = "https://spgateway.org/fhir/CodeSystem/endpoint-type";
+    static final String SOCIAL_NEED_SYSTEM = "https://spgateway.org/fhir/CodeSystem/social-need";
 
     private static final Logger log = LoggerFactory.getLogger(DirectoryPublisher.class);
 
@@ -52,14 +58,41 @@ public class DirectoryPublisher implements ApplicationRunner {
             org.addType(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/organization-type", "cg",
                     "Community Group")));
             publish(org);
+
+            Endpoint endpoint = new Endpoint();
+            endpoint.setId(service.id() + "-endpoint");
+            endpoint.setStatus(Endpoint.EndpointStatus.ACTIVE);
+            endpoint.setName(service.name() + (service.push() ? " webhook" : " pull inbox"));
+            endpoint.setConnectionType(new Coding(ENDPOINT_TYPE, service.push() ? "standard-webhooks" : "pull-inbox",
+                    service.push() ? "Signed JSON webhook (Standard Webhooks)" : "Pull inbox at /vcs/v1/inbox"));
+            endpoint.setManagingOrganization(new Reference("Organization/" + service.id()));
+            endpoint.addPayloadType().setText("spgateway VCS JSON v1");
+            endpoint.addPayloadMimeType("application/json");
+            // the webhook URL is the service's own business; the directory says how, not where
+            endpoint.setAddress(service.push() ? "urn:spgateway:webhook:" + service.id() : "/vcs/v1/inbox");
+            publish(endpoint);
+
+            HealthcareService healthcareService = new HealthcareService();
+            healthcareService.setId(service.id() + "-service");
+            healthcareService.setActive(true).setName(service.name());
+            healthcareService.setProvidedBy(new Reference("Organization/" + service.id()));
+            healthcareService.addCategory(new CodeableConcept(new Coding(ROLE_SYSTEM, service.role(), service.role().replace('-', ' '))));
+            for (String category : service.categories()) {
+                healthcareService.addType(new CodeableConcept(new Coding(SOCIAL_NEED_SYSTEM, category, category.replace('-', ' '))));
+            }
+            if (!service.area().isEmpty()) {
+                healthcareService.setExtraDetails("Covers postcode areas/districts: " + String.join(", ", service.area()));
+            }
+            healthcareService.addEndpoint(new Reference("Endpoint/" + service.id() + "-endpoint"));
+            publish(healthcareService);
         }
         log.info("Directory: {} practice(s), {} VCS service(s)", directory.practices().size(), directory.services().size());
     }
 
-    private void publish(Organization wanted) {
+    private void publish(org.hl7.fhir.r4.model.DomainResource wanted) {
         String id = wanted.getIdElement().getIdPart();
         writes.inTransaction(session -> {
-            var current = session.read("Organization", id);
+            var current = session.read(wanted.fhirType(), id);
             if (current.isEmpty() || !current.get().equalsDeep(withMetaOf(wanted, current.get()))) {
                 session.update(wanted.copy(), id, null);
             }
@@ -67,8 +100,9 @@ public class DirectoryPublisher implements ApplicationRunner {
         });
     }
 
-    private static Organization withMetaOf(Organization wanted, org.hl7.fhir.r4.model.Resource current) {
-        Organization copy = wanted.copy();
+    private static org.hl7.fhir.r4.model.DomainResource withMetaOf(org.hl7.fhir.r4.model.DomainResource wanted,
+                                                                 org.hl7.fhir.r4.model.Resource current) {
+        org.hl7.fhir.r4.model.DomainResource copy = wanted.copy();
         copy.setIdElement(current.getIdElement());
         copy.setMeta(current.getMeta());
         return copy;

@@ -334,6 +334,28 @@ class FhirEndpointIT {
         assertThat(cs.getRestFirstRep().getInteraction()).extracting(i -> i.getCode().toCode()).contains("transaction");
     }
 
+    @Test
+    void theDirectoryIsReadableAsFhirButNotWritable() {
+        org.hl7.fhir.r4.model.Organization walkers = client.read().resource(org.hl7.fhir.r4.model.Organization.class)
+                .withId("vcs-walking-group").execute();
+        assertThat(walkers.getTypeFirstRep().getCodingFirstRep().getCode()).isEqualTo("activity-provider");
+        org.hl7.fhir.r4.model.HealthcareService service = client.read().resource(org.hl7.fhir.r4.model.HealthcareService.class)
+                .withId("vcs-walking-group-service").execute();
+        assertThat(service.getProvidedBy().getReference()).isEqualTo("Organization/vcs-walking-group");
+        assertThat(service.getType()).extracting(t -> t.getCodingFirstRep().getCode()).contains("physical-activity");
+        org.hl7.fhir.r4.model.Endpoint endpoint = client.read().resource(org.hl7.fhir.r4.model.Endpoint.class)
+                .withId(service.getEndpointFirstRep().getReferenceElement().getIdPart()).execute();
+        assertThat(endpoint.getConnectionType().getCode()).isEqualTo("pull-inbox");
+        Bundle all = client.search().forResource(org.hl7.fhir.r4.model.HealthcareService.class).returnBundle(Bundle.class).execute();
+        assertThat(all.getTotal()).isEqualTo(3);
+
+        walkers.setName("Renamed by a GP system");
+        assertThatThrownBy(() -> client.update().resource(walkers).execute())
+                .isInstanceOf(ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException.class);
+        assertThat(client.read().resource(org.hl7.fhir.r4.model.Organization.class).withId("vcs-walking-group").execute()
+                .getName()).isEqualTo("Hyde Park Walking Group");
+    }
+
     private Bundle searchByIdentifier(String value) {
         return client.search().forResource(ServiceRequest.class)
                 .where(ServiceRequest.IDENTIFIER.exactly().systemAndCode(Referrals.REFERRAL_IDS, value))
