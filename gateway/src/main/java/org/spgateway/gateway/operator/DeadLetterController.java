@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import org.spgateway.gateway.delivery.OutboxStore;
+import org.spgateway.gateway.referral.ReplayService;
 import org.spgateway.gateway.vcs.Problem;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -16,7 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Dead letters for operators: list them (no payloads: they may hold patient data), replay one with the same
- * {@code webhook-id} (receivers deduplicate on it), re-enable an endpoint a receiver withdrew with 410.
+ * {@code webhook-id} (receivers deduplicate on it; a referral passes the consent gate again), re-enable an endpoint a receiver withdrew with 410.
  * Operator authentication arrives with the security issue; until then expose these only on a trusted network.
  */
 @RestController
@@ -25,10 +26,12 @@ public class DeadLetterController {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final OutboxStore store;
+    private final ReplayService replays;
     private final Clock clock;
 
-    public DeadLetterController(OutboxStore store, Clock clock) {
+    public DeadLetterController(OutboxStore store, ReplayService replays, Clock clock) {
         this.store = store;
+        this.replays = replays;
         this.clock = clock;
     }
 
@@ -55,9 +58,14 @@ public class DeadLetterController {
 
     @PostMapping(value = "/operator/dead-letters/{messageId}/replay", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<String> replay(@PathVariable String messageId) {
-        if (!store.replay(messageId, clock.instant())) {
+        ReplayService.Result result = replays.replay(messageId);
+        if (result == ReplayService.Result.NOT_FOUND) {
             return Problem.of(HttpStatus.NOT_FOUND, "unknown-dead-letter", "Unknown dead letter",
                     "No dead-lettered message " + messageId).toResponse();
+        }
+        if (result == ReplayService.Result.CONSENT_NO_LONGER_PERMITS) {
+            return Problem.of(HttpStatus.CONFLICT, "consent-no-longer-permits", "Consent no longer permits",
+                    "The patient's consent no longer permits sending this referral to its service; nothing was sent").toResponse();
         }
         return ResponseEntity.ok("{\"messageId\":\"" + messageId + "\",\"status\":\"pending\"}");
     }

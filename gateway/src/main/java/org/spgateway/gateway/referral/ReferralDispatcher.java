@@ -165,6 +165,11 @@ public class ReferralDispatcher implements ResourceWriteListener {
 
     /** {@link #prepare} for a stored referral, as the dry run needs it. */
     public GatedPayload prepare(WriteSession s, String referralId, DirectoryProperties.Service service) {
+        return prepare(s, referralId, service, "dry-run");
+    }
+
+    /** {@link #prepare} for a stored referral under a given message id (a replay keeps its webhook-id). */
+    public GatedPayload prepare(WriteSession s, String referralId, DirectoryProperties.Service service, String messageId) {
         ServiceRequest referral = (ServiceRequest) s.read("ServiceRequest", referralId).orElseThrow();
         String patientId = referral.getSubject().getReferenceElement().getIdPart();
         Patient patient = s.read("Patient", patientId).map(Patient.class::cast).orElseGet(() -> {
@@ -172,7 +177,7 @@ public class ReferralDispatcher implements ResourceWriteListener {
             unknown.setId(patientId);
             return unknown;
         });
-        return prepare(s, referral, patient, practiceOf(s, referral, patient), service, "dry-run");
+        return prepare(s, referral, patient, practiceOf(s, referral, patient), service, messageId);
     }
 
     /**

@@ -212,6 +212,32 @@ class DeliveryIT {
     }
 
     @Test
+    void aReplayPassesTheConsentGateAgainAndIsRefusedOnceConsentIsWithdrawn() throws Exception {
+        receiver.stubFor(post(urlPathEqualTo("/hooks/bad")).willReturn(aResponse().withStatus(400)));
+        Bundle bundle = CTX.newJsonParser().parseResource(Bundle.class, Files.readString(Path.of("../docs/examples/referral-bundle.json")));
+        ((ServiceRequest) bundle.getEntry().get(5).getResource()).getIdentifierFirstRep().setValue("REF-" + UUID.randomUUID());
+        ((ServiceRequest) bundle.getEntry().get(5).getResource()).addPerformer(new Reference("Organization/push-bad"));
+        bundle.getEntry().get(0).getRequest().setIfNoneExist(null);
+        ((org.hl7.fhir.r4.model.Patient) bundle.getEntry().get(0).getResource()).getIdentifier().clear();
+        Bundle response = client.transaction().withBundle(bundle).execute();
+        String referral = response.getEntry().get(5).getResource().getIdElement().getIdPart();
+        await().atMost(Duration.ofSeconds(20)).until(() -> businessStatus(referral).equals("delivery-failed"));
+        String messageId = receivedFor("bad", referral).get(0).getHeader("webhook-id");
+
+        org.hl7.fhir.r4.model.Consent consent = (org.hl7.fhir.r4.model.Consent) response.getEntry().get(4).getResource();
+        consent.setStatus(org.hl7.fhir.r4.model.Consent.ConsentState.INACTIVE);
+        client.update().resource(consent).execute();
+        receiver.stubFor(post(urlPathEqualTo("/hooks/bad")).willReturn(aResponse().withStatus(200)));
+
+        HttpResponse<String> replay = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/operator/dead-letters/" + messageId + "/replay")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(replay.statusCode()).isEqualTo(409);
+        assertThat(JSON.readTree(replay.body()).at("/type").asText()).endsWith("consent-no-longer-permits");
+        assertThat(receivedFor("bad", referral).stream().filter(r -> r.getBodyAsString().contains("referral.created"))).hasSize(1);
+    }
+
+    @Test
     void aReferralsMessagesArriveInOrderEvenWhenTheFirstNeedsRetries() throws Exception {
         receiver.stubFor(post(urlPathEqualTo("/hooks/order")).inScenario("order").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withStatus(500)).willSetStateTo("up"));
