@@ -71,7 +71,7 @@ public final class WriteSession {
 
     /** Creates the first version under an id chosen by the caller (a transaction that pre-assigns ids). */
     public WriteOutcome createWithId(Resource resource, String id) {
-        return store(resource, id, 1, Optional.empty());
+        return store(resource, id, 1, Optional.empty(), true);
     }
 
     /**
@@ -86,14 +86,14 @@ public final class WriteSession {
             if (expectedVersion != null) {
                 throw new ResourceNotFoundException(new IdType(type, id));
             }
-            return store(resource, id, 1, Optional.empty());
+            return store(resource, id, 1, Optional.empty(), false);
         }
         if (expectedVersion != null && expectedVersion.longValue() != current.get()) {
             throw new PreconditionFailedException("Version conflict: " + type + "/" + id + " is at version "
                     + current.get() + ", If-Match named version " + expectedVersion);
         }
         Resource previous = codec.decode(repository.current(type, id).orElseThrow());
-        return store(resource, id, current.get() + 1, Optional.of(previous));
+        return store(resource, id, current.get() + 1, Optional.of(previous), false);
     }
 
     public Optional<Resource> read(String type, String id) {
@@ -135,7 +135,9 @@ public final class WriteSession {
         return ResourceRepository.truncate(clock.instant());
     }
 
-    private WriteOutcome store(Resource resource, String id, long version, Optional<Resource> previous) {
+    /** @param serverAssignedId true for creates, whose id the client did not choose */
+    private WriteOutcome store(Resource resource, String id, long version, Optional<Resource> previous,
+                               boolean serverAssignedId) {
         String type = resource.fhirType();
         Instant now = now();
         resource.setIdElement(new IdType(type, id, Long.toString(version)));
@@ -148,7 +150,7 @@ public final class WriteSession {
             repository.replaceCurrent(stored);
         }
         repository.replaceIndex(type, id, indexer.index(resource));
-        claimBusinessIdentifiers(resource, id);
+        claimBusinessIdentifiers(resource, id, serverAssignedId);
         for (ResourceWriteListener listener : listeners) {
             listener.afterWrite(this, resource, previous);
         }
@@ -172,7 +174,7 @@ public final class WriteSession {
         return Optional.empty();
     }
 
-    private void claimBusinessIdentifiers(Resource resource, String id) {
+    private void claimBusinessIdentifiers(Resource resource, String id, boolean serverAssignedId) {
         if (!(resource instanceof ServiceRequest sr)) {
             return;
         }
@@ -186,6 +188,9 @@ public final class WriteSession {
                 // A concurrent create of the same referral makes this insert fail with a duplicate key; the
                 // service retries the whole transaction, which then finds the referral already there.
                 repository.claimBusinessIdentifier("ServiceRequest", identifier.getSystem(), identifier.getValue(), id);
+            } else if (!owner.get().equals(id) && serverAssignedId) {
+                // a concurrent create of the same referral committed first: roll back and retry, which returns it
+                throw new org.springframework.dao.DuplicateKeyException("ServiceRequest.identifier claimed concurrently");
             } else if (!owner.get().equals(id)) {
                 throw new ResourceVersionConflictException("ServiceRequest.identifier " + identifier.getSystem() + "|"
                         + identifier.getValue() + " already identifies ServiceRequest/" + owner.get());

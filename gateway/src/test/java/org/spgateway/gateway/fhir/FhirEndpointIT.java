@@ -135,24 +135,29 @@ class FhirEndpointIT {
 
     @Test
     void concurrentIdenticalReferralsCreateOne() throws Exception {
-        Referrals referrals = Referrals.valid();
-        String patient = createPatient(referrals);
-        String body = CTX.newJsonParser().encodeResourceToString(referrals.serviceRequestFor(patient));
-        ExecutorService pool = Executors.newFixedThreadPool(6);
-        List<Future<HttpResponse<String>>> results = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            results.add(pool.submit((Callable<HttpResponse<String>>) () -> post("/ServiceRequest", body, "application/fhir+json")));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (int round = 0; round < 3; round++) {
+                Referrals referrals = Referrals.valid();
+                String patient = createPatient(referrals);
+                String body = CTX.newJsonParser().encodeResourceToString(referrals.serviceRequestFor(patient));
+                List<Future<HttpResponse<String>>> results = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    results.add(pool.submit((Callable<HttpResponse<String>>) () -> post("/ServiceRequest", body, "application/fhir+json")));
+                }
+                List<Integer> statuses = new ArrayList<>();
+                for (Future<HttpResponse<String>> f : results) {
+                    statuses.add(f.get().statusCode());
+                }
+                assertThat(statuses).as("round %d", round).allMatch(s -> s == 200 || s == 201).containsOnlyOnce(201);
+                Bundle found = searchByIdentifier(referrals.identifierValue());
+                assertThat(found.getTotal()).isEqualTo(1);
+                assertThat(tasksFor("ServiceRequest/" + found.getEntryFirstRep().getResource().getIdElement().getIdPart())
+                        .getEntry()).hasSize(1);
+            }
+        } finally {
+            pool.shutdown();
         }
-        List<Integer> statuses = new ArrayList<>();
-        for (Future<HttpResponse<String>> f : results) {
-            statuses.add(f.get().statusCode());
-        }
-        pool.shutdown();
-        assertThat(statuses).allMatch(s -> s == 200 || s == 201).containsOnlyOnce(201);
-        Bundle found = searchByIdentifier(referrals.identifierValue());
-        assertThat(found.getTotal()).isEqualTo(1);
-        assertThat(tasksFor("ServiceRequest/" + found.getEntryFirstRep().getResource().getIdElement().getIdPart()).getEntry())
-                .hasSize(1);
     }
 
     @Test

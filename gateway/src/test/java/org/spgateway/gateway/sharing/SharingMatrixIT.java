@@ -20,7 +20,18 @@ import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,12 +45,35 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * No leaks, end to end: a referral carrying every data class of design.md section 3 is sent to each recipient role
- * under several consents, and the payload each service would receive holds a class's fields exactly when the table
- * below (written out here, not read from the policy) and the consent allow.
+ * under several consents; the webhook each service's receiver (WireMock) gets holds a class's fields exactly when the
+ * table below (written out here, not read from the policy) and the consent allow, and matches a reviewed golden file.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spgateway.data-dir=./target/it-data/${random.uuid}"})
+        properties = {"spgateway.data-dir=./target/it-data/${random.uuid}", "spgateway.delivery.poll-interval=100ms"})
 class SharingMatrixIT {
+
+    @RegisterExtension
+    static WireMockExtension receivers = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+    /** The three demo services as push services, each with its own WireMock path. */
+    @DynamicPropertySource
+    static void pushServices(DynamicPropertyRegistry registry) {
+        String[][] services = {
+                {"vcs-leeds-link-workers", "link-worker-service"},
+                {"vcs-citizens-advice-leeds", "advice-service"},
+                {"vcs-walking-group", "activity-provider"}};
+        for (int i = 0; i < services.length; i++) {
+            String p = "spgateway.directory.services[" + i + "].";
+            String id = services[i][0];
+            String role = services[i][1];
+            registry.add(p + "id", () -> id);
+            registry.add(p + "name", () -> id);
+            registry.add(p + "role", () -> role);
+            registry.add(p + "delivery", () -> "push");
+            registry.add(p + "webhook-url", () -> receivers.baseUrl() + "/hooks/" + id);
+            registry.add(p + "signing-secrets[0]", () -> "whsec_c2hhcmluZy1tYXRyaXgtc2VjcmV0LTAxMjM0NTY3");
+        }
+    }
 
     private static final FhirContext CTX = FhirContext.forR4Cached();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -78,6 +112,7 @@ class SharingMatrixIT {
 
     @BeforeEach
     void client() {
+        receivers.stubFor(post(urlPathMatching("/hooks/.*")).willReturn(aResponse().withStatus(200)));
         CTX.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         client = CTX.newRestfulGenericClient("http://localhost:" + port + "/fhir");
     }
@@ -103,8 +138,7 @@ class SharingMatrixIT {
         Bundle response = client.transaction().withBundle(bundle).execute();
         String referral = response.getEntry().stream().filter(e -> e.getResource() instanceof ServiceRequest).findFirst()
                 .orElseThrow().getResource().getIdElement().getIdPart();
-        JsonNode sent = JSON.readTree(jdbc.queryForObject("SELECT payload FROM outbox_message WHERE referral_id = ?"
-                + " AND event_type = 'referral.created'", String.class, referral));
+        JsonNode sent = received(service, referral);
 
         VcsReferral full = new ReferralToVcsMapper().map(ReferralContext.fromBundle(fullReferral(service, variant), "r", "m",
                 service, Instant.now()));
@@ -126,6 +160,49 @@ class SharingMatrixIT {
         }
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM disclosure_record WHERE referral_id = ?", Integer.class, referral))
                 .isEqualTo(1);
+        if (variant == ConsentVariant.EXPLICIT_CONDITIONS) {
+            assertExactly(sent, "/sharing/expected/" + service + ".json");
+        }
+    }
+
+    /** The referral.created webhook the service's receiver got for the referral, as JSON. */
+    private static JsonNode received(String service, String referral) throws Exception {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> find(service, referral) != null);
+        return find(service, referral);
+    }
+
+    private static JsonNode find(String service, String referral) throws Exception {
+        for (var request : receivers.findAll(postRequestedFor(urlPathEqualTo("/hooks/" + service)))) {
+            JsonNode body = JSON.readTree(request.getBodyAsString());
+            if (body.at("/referralId").asText().equals(referral) && body.at("/type").asText().equals("referral.created")) {
+                return body;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The whole payload, compared as JSON with the reviewed golden file (ids, times and the generated NHS number
+     * normalised). {@code -Dgolden.update=true} rewrites the file and fails, so a new golden file is always reviewed.
+     */
+    private static void assertExactly(JsonNode sent, String golden) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode normalised = sent.deepCopy();
+        for (String field : List.of("messageId", "referralId", "createdAt")) {
+            normalised.put(field, "<" + field + ">");
+        }
+        if (normalised.at("/patient/nhsNumber").isTextual()) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) normalised.get("patient")).put("nhsNumber", "<nhsNumber>");
+        }
+        java.nio.file.Path file = java.nio.file.Path.of("src/test/resources" + golden);
+        if (Boolean.getBoolean("golden.update")) {
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(normalised) + "\n");
+            org.junit.jupiter.api.Assertions.fail("golden file " + file + " rewritten: review it, then run again without -Dgolden.update");
+        }
+        try (InputStream in = SharingMatrixIT.class.getResourceAsStream(golden)) {
+            assertThat(in).as("golden file %s", golden).isNotNull();
+            assertThat(normalised).as("exact payload for %s", golden).isEqualTo(JSON.readTree(in));
+        }
     }
 
     private static boolean expected(String cell, String dataClass, String service, ConsentVariant variant) {
