@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import org.spgateway.gateway.routing.DirectoryProperties;
 import org.spgateway.gateway.vcs.Problem;
-import org.spgateway.gateway.webhook.StandardWebhooks;
-import org.springframework.beans.factory.annotation.Value;
+import org.spgateway.gateway.vcs.VcsRequestAuthenticator;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -32,18 +30,16 @@ public class InboxController {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final OutboxStore store;
-    private final DirectoryProperties directory;
+    private final VcsRequestAuthenticator authenticator;
     private final ApplicationEventPublisher events;
     private final Clock clock;
-    private final Duration tolerance;
 
-    public InboxController(OutboxStore store, DirectoryProperties directory, ApplicationEventPublisher events, Clock clock,
-                           @Value("${spgateway.vcs.signature-tolerance:PT5M}") Duration tolerance) {
+    public InboxController(OutboxStore store, VcsRequestAuthenticator authenticator, ApplicationEventPublisher events,
+                           Clock clock) {
         this.store = store;
-        this.directory = directory;
+        this.authenticator = authenticator;
         this.events = events;
         this.clock = clock;
-        this.tolerance = tolerance;
     }
 
     @GetMapping(value = "/vcs/v1/inbox", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -87,18 +83,7 @@ public class InboxController {
     }
 
     private DirectoryProperties.Service authenticate(String organisation, String id, String timestamp, String signature) {
-        DirectoryProperties.Service service = organisation == null ? null : directory.service(organisation).orElse(null);
-        if (service == null) {
-            throw new Problem.Exception(Problem.of(HttpStatus.UNAUTHORIZED, "unauthenticated", "Not authenticated",
-                    "Name your organisation in the webhook-organisation header, as registered with the gateway"));
-        }
-        var verification = StandardWebhooks.verify(id, timestamp, signature, new byte[0], service.signingSecrets(),
-                service.ed25519PublicKeys(), clock.instant(), tolerance);
-        if (!verification.valid()) {
-            throw new Problem.Exception(Problem.of(HttpStatus.UNAUTHORIZED, "unauthenticated", "Not authenticated",
-                    verification.reason()));
-        }
-        return service;
+        return authenticator.authenticate(organisation, id, timestamp, signature, new byte[0]);
     }
 
     @org.springframework.web.bind.annotation.ExceptionHandler(Problem.Exception.class)

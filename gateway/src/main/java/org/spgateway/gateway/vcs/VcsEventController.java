@@ -1,11 +1,6 @@
 package org.spgateway.gateway.vcs;
 
-import java.time.Clock;
-import java.time.Duration;
 import org.spgateway.gateway.routing.DirectoryProperties;
-import org.spgateway.gateway.webhook.StandardWebhooks;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -23,17 +18,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class VcsEventController {
 
-    private final DirectoryProperties directory;
+    private final VcsRequestAuthenticator authenticator;
     private final VcsEventService events;
-    private final Clock clock;
-    private final Duration tolerance;
 
-    public VcsEventController(DirectoryProperties directory, VcsEventService events, Clock clock,
-                              @Value("${spgateway.vcs.signature-tolerance:PT5M}") Duration tolerance) {
-        this.directory = directory;
+    public VcsEventController(VcsRequestAuthenticator authenticator, VcsEventService events) {
+        this.authenticator = authenticator;
         this.events = events;
-        this.clock = clock;
-        this.tolerance = tolerance;
     }
 
     @PostMapping(value = "/vcs/v1/events", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -43,21 +33,9 @@ public class VcsEventController {
                                        @RequestHeader(value = "webhook-signature", required = false) String signature,
                                        @RequestBody(required = false) byte[] body) {
         byte[] bytes = body == null ? new byte[0] : body;
-        DirectoryProperties.Service service = organisation == null ? null : directory.service(organisation).orElse(null);
-        if (service == null) {
-            return unauthorised("Name your organisation in the webhook-organisation header, as registered with the gateway");
-        }
-        StandardWebhooks.Verification verification = StandardWebhooks.verify(id, timestamp, signature, bytes,
-                service.signingSecrets(), service.ed25519PublicKeys(), clock.instant(), tolerance);
-        if (!verification.valid()) {
-            return unauthorised(verification.reason());
-        }
+        DirectoryProperties.Service service = authenticator.authenticate(organisation, id, timestamp, signature, bytes);
         VcsEventService.Applied applied = events.apply(service.id(), id, new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(applied.toJson());
-    }
-
-    private static ResponseEntity<String> unauthorised(String detail) {
-        return Problem.of(HttpStatus.UNAUTHORIZED, "unauthenticated", "Not authenticated", detail).toResponse();
     }
 
     @ExceptionHandler(Problem.Exception.class)

@@ -1,0 +1,48 @@
+package org.spgateway.gateway.vcs;
+
+import java.time.Clock;
+import java.time.Duration;
+import org.spgateway.gateway.routing.DirectoryProperties;
+import org.spgateway.gateway.webhook.StandardWebhooks;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+/**
+ * Authenticates a request from a VCS organisation: it names itself in {@code webhook-organisation} and signs the
+ * request the Standard Webhooks way with one of its registered secrets or Ed25519 keys, within the replay window
+ * ({@code spgateway.vcs.signature-tolerance}, default 5 minutes). The one place this check lives.
+ */
+@Component
+public class VcsRequestAuthenticator {
+
+    private final DirectoryProperties directory;
+    private final Clock clock;
+    private final Duration tolerance;
+
+    public VcsRequestAuthenticator(DirectoryProperties directory, Clock clock,
+                                   @Value("${spgateway.vcs.signature-tolerance:PT5M}") Duration tolerance) {
+        this.directory = directory;
+        this.clock = clock;
+        this.tolerance = tolerance;
+    }
+
+    /** The calling service, or a 401 problem saying what is wrong (never which secret was tried). */
+    public DirectoryProperties.Service authenticate(String organisation, String id, String timestamp, String signature,
+                                                    byte[] body) {
+        DirectoryProperties.Service service = organisation == null ? null : directory.service(organisation).orElse(null);
+        if (service == null) {
+            throw unauthorised("Name your organisation in the webhook-organisation header, as registered with the gateway");
+        }
+        StandardWebhooks.Verification verification = StandardWebhooks.verify(id, timestamp, signature, body,
+                service.signingSecrets(), service.ed25519PublicKeys(), clock.instant(), tolerance);
+        if (!verification.valid()) {
+            throw unauthorised(verification.reason());
+        }
+        return service;
+    }
+
+    private static Problem.Exception unauthorised(String detail) {
+        return new Problem.Exception(Problem.of(HttpStatus.UNAUTHORIZED, "unauthenticated", "Not authenticated", detail));
+    }
+}
