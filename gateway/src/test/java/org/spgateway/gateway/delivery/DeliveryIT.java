@@ -61,7 +61,9 @@ class DeliveryIT {
     private static final FhirContext CTX = FhirContext.forR4Cached();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "whsec_" + java.util.Base64.getEncoder().encodeToString("delivery-it-secret-0123456789".getBytes());
-    private static final List<String> PUSH_SERVICES = List.of("ok", "flaky", "slow", "gone", "bad", "order");
+    private static final List<String> PUSH_SERVICES = List.of("ok", "flaky", "slow", "gone", "bad", "order", "ed25519");
+    private static final org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters GATEWAY_KEY =
+            new org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters(new java.security.SecureRandom());
 
     @DynamicPropertySource
     static void directory(DynamicPropertyRegistry registry) {
@@ -74,7 +76,12 @@ class DeliveryIT {
             registry.add(p + "delivery", () -> "push");
             registry.add(p + "webhook-url", () -> receiver.baseUrl() + "/hooks/" + name);
             registry.add(p + "signing-secrets[0]", () -> SECRET);
+            if (name.equals("ed25519")) {
+                registry.add(p + "outbound-signature", () -> "v1a");
+            }
         }
+        registry.add("spgateway.delivery.ed25519-private-key",
+                () -> java.util.Base64.getEncoder().encodeToString(GATEWAY_KEY.getEncoded()));
         String p = "spgateway.directory.services[" + i + "].";
         registry.add(p + "id", () -> "pull-inbox");
         registry.add(p + "name", () -> "Pull inbox");
@@ -150,6 +157,19 @@ class DeliveryIT {
         assertThat(request.getHeader("webhook-signature")).isEqualTo(expected);
         assertThat(JSON.readTree(request.getBodyAsString()).at("/type").asText()).isEqualTo("referral.created");
         await().atMost(Duration.ofSeconds(10)).until(() -> businessStatus(referral).equals("sent"));
+    }
+
+    @Test
+    void aServiceThatChoseEd25519GetsV1aSignaturesVerifiableWithTheGatewaysPublicKey() throws Exception {
+        receiver.stubFor(post(urlPathEqualTo("/hooks/ed25519")).willReturn(aResponse().withStatus(200)));
+        String referral = referralTo("push-ed25519");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !receivedFor("ed25519", referral).isEmpty());
+        LoggedRequest request = receivedFor("ed25519", referral).get(0);
+        assertThat(request.getHeader("webhook-signature")).startsWith("v1a,");
+        String publicKey = java.util.Base64.getEncoder().encodeToString(GATEWAY_KEY.generatePublicKey().getEncoded());
+        assertThat(StandardWebhooks.verify(request.getHeader("webhook-id"), request.getHeader("webhook-timestamp"),
+                request.getHeader("webhook-signature"), request.getBody(), List.of(), List.of(publicKey), Instant.now(),
+                Duration.ofMinutes(5)).valid()).isTrue();
     }
 
     @Test
