@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.spgateway.consent.decision.ClassDecision;
 import org.spgateway.consent.disclosure.GatedPayload;
+import org.spgateway.gateway.audit.AuditEntry;
+import org.spgateway.gateway.audit.AuditLog;
 import org.spgateway.gateway.referral.ReferralDispatcher;
 import org.spgateway.gateway.routing.DirectoryProperties;
 import org.spgateway.gateway.store.ResourceWriteService;
@@ -30,11 +32,14 @@ public class DryRunController {
     private final ResourceWriteService store;
     private final ReferralDispatcher dispatcher;
     private final DirectoryProperties directory;
+    private final AuditLog audit;
 
-    public DryRunController(ResourceWriteService store, ReferralDispatcher dispatcher, DirectoryProperties directory) {
+    public DryRunController(ResourceWriteService store, ReferralDispatcher dispatcher, DirectoryProperties directory,
+                            AuditLog audit) {
         this.store = store;
         this.dispatcher = dispatcher;
         this.directory = directory;
+        this.audit = audit;
     }
 
     @GetMapping(value = "/ig/v1/dry-run", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -74,6 +79,11 @@ public class DryRunController {
         answer.set("fieldsSent", JSON.valueToTree(gated.record().fieldsSent()));
         answer.set("fieldsWithheld", JSON.valueToTree(gated.record().fieldsWithheld()));
         answer.set("payload", gated.awaitingConsent() ? null : gated.payload());
+        ObjectNode details = JSON.createObjectNode();
+        details.put("organisation", service.id());
+        details.put("wouldBeHeldAwaitingConsent", gated.awaitingConsent());
+        details.set("classesPermitted", JSON.valueToTree(gated.decision().permitted().stream().map(c -> c.id()).sorted().toList()));
+        audit.appendAlone(new AuditEntry("dry-run", "ig-lead", gated.record().patientId(), null, referralId, details));
         return answer.toString();
     }
 

@@ -2,17 +2,24 @@ package org.spgateway.gateway.sharing;
 
 import java.sql.Timestamp;
 import org.spgateway.consent.disclosure.DisclosureRecord;
+import org.spgateway.gateway.audit.AuditEntry;
+import org.spgateway.gateway.audit.AuditLog;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** Stores disclosure records, in the caller's transaction (the one that enqueues the outbound message). */
+/**
+ * Stores disclosure records, and their entry in the tamper-evident audit log, in the caller's transaction (the one
+ * that enqueues the outbound message).
+ */
 @Component
 public class DisclosureRecords {
 
     private final JdbcTemplate jdbc;
+    private final AuditLog audit;
 
-    public DisclosureRecords(JdbcTemplate jdbc) {
+    public DisclosureRecords(JdbcTemplate jdbc, AuditLog audit) {
         this.jdbc = jdbc;
+        this.audit = audit;
     }
 
     public void save(DisclosureRecord record, String referralId) {
@@ -20,6 +27,8 @@ public class DisclosureRecords {
                         + " consent_id, policy_version, record_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 record.messageId(), record.recipient().organisationId(), record.recipient().role().id(), record.patientId(),
                 referralId, record.consentId(), record.policyVersion(), record.toJson(), Timestamp.from(record.decidedAt()));
+        audit.append(new AuditEntry("disclosure", "gateway", record.patientId(), record.recipient().organisationId(),
+                referralId, record.toJsonNode()));
     }
 
     public int countForReferral(String referralId) {

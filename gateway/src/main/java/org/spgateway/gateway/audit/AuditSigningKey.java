@@ -1,0 +1,68 @@
+package org.spgateway.gateway.audit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * The gateway's Ed25519 key for audit checkpoints (BouncyCastle). Production gives it in
+ * {@code spgateway.audit.signing-key} (base64 32-byte seed, from the environment or a secret file); the embedded
+ * default generates one once and keeps it beside the database, so checkpoints still verify after a restart.
+ * Verification trusts this key's public half, never a key stored with the checkpoints.
+ */
+@Component
+public class AuditSigningKey {
+
+    private static final Logger log = LoggerFactory.getLogger(AuditSigningKey.class);
+
+    private final Ed25519PrivateKeyParameters key;
+
+    public AuditSigningKey(@Value("${spgateway.audit.signing-key:}") String configured,
+                           @Value("${spgateway.data-dir:./data}") String dataDir) throws IOException {
+        if (!configured.isBlank()) {
+            key = new Ed25519PrivateKeyParameters(Base64.getDecoder().decode(configured.trim()), 0);
+        } else {
+            Path file = Path.of(dataDir, "audit-signing.key");
+            if (Files.exists(file)) {
+                key = new Ed25519PrivateKeyParameters(Base64.getDecoder().decode(Files.readString(file).trim()), 0);
+            } else {
+                key = new Ed25519PrivateKeyParameters(new SecureRandom());
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, Base64.getEncoder().encodeToString(key.getEncoded()));
+                log.info("Generated the audit signing key at {} (embedded default); production sets spgateway.audit.signing-key", file);
+            }
+        }
+        log.info("Audit checkpoints are signed with Ed25519 public key {}", publicKey());
+    }
+
+    public String publicKey() {
+        return Base64.getEncoder().encodeToString(key.generatePublicKey().getEncoded());
+    }
+
+    String sign(byte[] message) {
+        Ed25519Signer signer = new Ed25519Signer();
+        signer.init(true, key);
+        signer.update(message, 0, message.length);
+        return Base64.getEncoder().encodeToString(signer.generateSignature());
+    }
+
+    boolean verify(byte[] message, String signature) {
+        Ed25519Signer verifier = new Ed25519Signer();
+        verifier.init(false, new Ed25519PublicKeyParameters(Base64.getDecoder().decode(publicKey()), 0));
+        verifier.update(message, 0, message.length);
+        try {
+            return verifier.verifySignature(Base64.getDecoder().decode(signature));
+        } catch (IllegalArgumentException notBase64) {
+            return false;
+        }
+    }
+}
