@@ -147,6 +147,48 @@ class AuditLogIT {
                 .doesNotContain("altered");
     }
 
+    private JsonNode getJson(String path) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    @Test
+    void igLeadsFindDisclosuresByNhsNumberOrganisationAndClassExportThemAndGetTheSubjectAccessReport() throws Exception {
+        JsonNode byNhs = getJson("/ig/v1/audit?nhsNumber=9000000009&type=disclosure");
+        assertThat(byNhs.at("/count").asInt()).isGreaterThanOrEqualTo(2);
+        String patient = byNhs.at("/records/0/patientId").asText();
+        assertThat(byNhs.at("/records/0/recipientOrg").asText()).isEqualTo("vcs-leeds-link-workers");
+        assertThat(getJson("/ig/v1/audit?organisation=vcs-walking-group&type=disclosure").at("/count").asInt()).isZero();
+        assertThat(getJson("/ig/v1/audit?patient=" + patient + "&dataClass=nhs-number").at("/count").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(getJson("/ig/v1/audit?patient=" + patient + "&dataClass=medications").at("/count").asInt()).isZero();
+
+        HttpResponse<String> csv = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/ig/v1/audit.csv?type=disclosure&patient=" + patient)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(csv.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/csv");
+        String[] lines = csv.body().split("\r\n");
+        assertThat(lines[0]).startsWith("seq,recorded_at,event_type");
+        assertThat(lines.length - 1).isEqualTo(getJson("/ig/v1/audit?type=disclosure&patient=" + patient).at("/count").asInt());
+        assertThat(lines[1]).contains("disclosure", "vcs-leeds-link-workers", "nhs-number");
+
+        JsonNode report = getJson("/ig/v1/patients/" + patient + "/disclosures");
+        assertThat(report.at("/organisations")).hasSize(1);
+        assertThat(report.at("/organisations/0/name").asText()).isEqualTo("Leeds Social Prescribing Link Workers");
+        assertThat(report.at("/organisations/0/allClassesReceived").toString()).contains("nhs-number").doesNotContain("medications");
+        assertThat(report.at("/organisations/0/disclosures/0/purpose").asText()).isEqualTo("social-prescribing-referral");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM audit_record WHERE event_type = 'audit.read'", Integer.class))
+                .isGreaterThanOrEqualTo(7);
+        jdbc.execute("DELETE FROM audit_record_backup");
+        jdbc.execute("INSERT INTO audit_record_backup SELECT * FROM audit_record");
+    }
+
+    @Test
+    void csvCellsCannotRunAsSpreadsheetFormulas() {
+        assertThat(AuditQueryController.cell("=HYPERLINK(\"x\")")).isEqualTo("\"'=HYPERLINK(\"\"x\"\")\"");
+        assertThat(AuditQueryController.cell("a,b")).isEqualTo("\"a,b\"");
+    }
+
     @Test
     void theVerifyApiReportsIntactAndIsItselfAudited() throws Exception {
         long before = jdbc.queryForObject("SELECT COUNT(*) FROM audit_record", Long.class);

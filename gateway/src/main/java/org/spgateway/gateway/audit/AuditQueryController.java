@@ -1,0 +1,154 @@
+package org.spgateway.gateway.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.spgateway.gateway.routing.DirectoryProperties;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * What IG leads ask of the audit log: search it ({@code GET /ig/v1/audit}), export it as CSV
+ * ({@code GET /ig/v1/audit.csv}), and the per-patient disclosure report for a subject access request
+ * ({@code GET /ig/v1/patients/{id}/disclosures}): every organisation that received data about the patient, which
+ * classes, when and why. Every read is itself audited.
+ */
+@RestController
+public class AuditQueryController {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AuditSearch search;
+    private final AuditLog audit;
+    private final DirectoryProperties directory;
+
+    public AuditQueryController(AuditSearch search, AuditLog audit, DirectoryProperties directory) {
+        this.search = search;
+        this.audit = audit;
+        this.directory = directory;
+    }
+
+    @GetMapping(value = "/ig/v1/audit", produces = MediaType.APPLICATION_JSON_VALUE)
+    public String find(@RequestParam(required = false) String patient, @RequestParam(required = false) String nhsNumber,
+                       @RequestParam(required = false) String organisation, @RequestParam(required = false) String dataClass,
+                       @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
+                       @RequestParam(required = false) String type, @RequestParam(defaultValue = "500") int limit) {
+        AuditSearch.Criteria criteria = new AuditSearch.Criteria(patient, nhsNumber, organisation, dataClass, from, to, type);
+        List<AuditSearch.Found> found = search.find(criteria, limit);
+        auditRead("search", criteria, found.size());
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("count", found.size());
+        ArrayNode records = answer.putArray("records");
+        for (AuditSearch.Found f : found) {
+            ObjectNode r = records.addObject();
+            r.put("seq", f.seq());
+            r.put("recordedAt", f.recordedAt().toString());
+            r.put("eventType", f.eventType());
+            r.put("actor", f.actor());
+            r.put("patientId", f.patientId());
+            r.put("recipientOrg", f.recipientOrg());
+            r.put("referralId", f.referralId());
+            r.set("details", f.details());
+        }
+        return answer.toString();
+    }
+
+    @GetMapping(value = "/ig/v1/audit.csv", produces = "text/csv")
+    public ResponseEntity<String> csv(@RequestParam(required = false) String patient, @RequestParam(required = false) String nhsNumber,
+                                      @RequestParam(required = false) String organisation,
+                                      @RequestParam(required = false) String dataClass,
+                                      @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
+                                      @RequestParam(required = false) String type) {
+        AuditSearch.Criteria criteria = new AuditSearch.Criteria(patient, nhsNumber, organisation, dataClass, from, to, type);
+        List<AuditSearch.Found> found = search.find(criteria, AuditSearch.MAX);
+        auditRead("export", criteria, found.size());
+        StringBuilder csv = new StringBuilder("seq,recorded_at,event_type,actor,patient_id,recipient_org,referral_id,"
+                + "classes_sent,classes_withheld,consent_id,policy_version\r\n");
+        for (AuditSearch.Found f : found) {
+            csv.append(f.seq()).append(',').append(f.recordedAt()).append(',').append(cell(f.eventType())).append(',')
+                    .append(cell(f.actor())).append(',').append(cell(f.patientId())).append(',').append(cell(f.recipientOrg()))
+                    .append(',').append(cell(f.referralId())).append(',').append(cell(join(f.details().path("classesSent"))))
+                    .append(',').append(cell(join(f.details().path("classesWithheld")))).append(',')
+                    .append(cell(f.details().path("consentId").asText(""))).append(',')
+                    .append(cell(f.details().path("policyVersion").asText(""))).append("\r\n");
+        }
+        return ResponseEntity.ok().header("Content-Disposition", "attachment; filename=\"spgateway-audit.csv\"")
+                .contentType(MediaType.parseMediaType("text/csv;charset=UTF-8")).body(csv.toString());
+    }
+
+    @GetMapping(value = "/ig/v1/patients/{patientId}/disclosures", produces = MediaType.APPLICATION_JSON_VALUE)
+    public String subjectAccessReport(@PathVariable String patientId) {
+        AuditSearch.Criteria criteria = new AuditSearch.Criteria(patientId, null, null, null, null, null, "disclosure");
+        List<AuditSearch.Found> disclosures = search.find(criteria, AuditSearch.MAX);
+        auditRead("subject-access-report", criteria, disclosures.size());
+        Map<String, ObjectNode> byOrganisation = new LinkedHashMap<>();
+        Map<String, TreeSet<String>> classes = new LinkedHashMap<>();
+        for (AuditSearch.Found f : disclosures) {
+            ObjectNode org = byOrganisation.computeIfAbsent(f.recipientOrg(), id -> {
+                ObjectNode node = JSON.createObjectNode();
+                node.put("organisation", id);
+                directory.service(id).ifPresent(s -> node.put("name", s.name()).put("role", s.role()));
+                node.putArray("disclosures");
+                return node;
+            });
+            JsonNode d = f.details();
+            ((ArrayNode) org.get("disclosures")).addObject()
+                    .put("when", f.recordedAt().toString())
+                    .put("referralId", f.referralId())
+                    .put("purpose", d.path("purpose").asText())
+                    .put("consentId", d.path("consentId").asText(null))
+                    .put("policyVersion", d.path("policyVersion").asText())
+                    .put("messageId", d.path("messageId").asText())
+                    .set("classesSent", d.path("classesSent"));
+            d.path("classesSent").forEach(c -> classes.computeIfAbsent(f.recipientOrg(), k -> new TreeSet<>()).add(c.asText()));
+        }
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("patientId", patientId);
+        answer.put("generatedAt", Instant.now().toString());
+        ArrayNode organisations = answer.putArray("organisations");
+        byOrganisation.forEach((id, node) -> {
+            node.set("allClassesReceived", JSON.valueToTree(classes.getOrDefault(id, new TreeSet<>())));
+            organisations.add(node);
+        });
+        return answer.toString();
+    }
+
+    private void auditRead(String what, AuditSearch.Criteria criteria, int results) {
+        ObjectNode details = JSON.createObjectNode();
+        details.put("read", what);
+        details.put("patientId", criteria.patientId());
+        details.put("nhsNumberGiven", criteria.nhsNumber() != null);
+        details.put("organisation", criteria.organisation());
+        details.put("dataClass", criteria.dataClass());
+        details.put("from", criteria.from() == null ? null : criteria.from().toString());
+        details.put("to", criteria.to() == null ? null : criteria.to().toString());
+        details.put("eventType", criteria.eventType());
+        details.put("results", results);
+        audit.appendAlone(new AuditEntry("audit.read", "ig-lead", criteria.patientId(), null, null, details));
+    }
+
+    private static String join(JsonNode array) {
+        List<String> values = new java.util.ArrayList<>();
+        array.forEach(v -> values.add(v.asText()));
+        return String.join(";", values);
+    }
+
+    /** RFC 4180 quoting; a leading = + - @ is neutralised so a spreadsheet never runs it as a formula. */
+    static String cell(String value) {
+        if (value == null) {
+            return "";
+        }
+        String v = value.matches("^[=+\\-@].*") ? "'" + value : value;
+        return v.contains(",") || v.contains("\"") || v.contains("\n") ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
+    }
+}
