@@ -61,12 +61,19 @@ class AuditLogIT {
         assertThat(verifier.verify().intact()).as("the log before tampering").isTrue();
         jdbc.execute("DROP TABLE IF EXISTS audit_record_backup");
         jdbc.execute("CREATE TABLE audit_record_backup AS SELECT * FROM audit_record");
+        head = jdbc.queryForMap("SELECT last_seq, last_hash FROM audit_head WHERE id = 1");
     }
+
+    private Map<String, Object> head;
 
     @AfterEach
     void restore() {
         jdbc.execute("DELETE FROM audit_record");
         jdbc.execute("INSERT INTO audit_record SELECT * FROM audit_record_backup");
+        long backedUp = jdbc.queryForObject("SELECT COALESCE(MAX(seq), 0) FROM audit_record_backup", Long.class);
+        if (backedUp == ((Number) head.get("last_seq")).longValue()) {
+            jdbc.update("UPDATE audit_head SET last_seq = ?, last_hash = ? WHERE id = 1", head.get("last_seq"), head.get("last_hash"));
+        }
         assertThat(verifier.verify().intact()).as("the log after restoring").isTrue();
     }
 
@@ -179,8 +186,42 @@ class AuditLogIT {
         assertThat(report.at("/organisations/0/disclosures/0/purpose").asText()).isEqualTo("social-prescribing-referral");
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM audit_record WHERE event_type = 'audit.read'", Integer.class))
                 .isGreaterThanOrEqualTo(7);
+        keepWhatThisTestAudited();
+    }
+
+    @Test
+    void theLogIsReadableAsFhirAuditEventsSearchableByPatientEntityAgentAndDate() throws Exception {
+        var client = CTX.newRestfulGenericClient("http://localhost:" + port + "/fhir");
+        String patient = getJson("/ig/v1/audit?nhsNumber=9000000009&type=disclosure").at("/records/0/patientId").asText();
+        String referral = getJson("/ig/v1/audit?nhsNumber=9000000009&type=disclosure").at("/records/0/referralId").asText();
+        Bundle byPatient = client.search().forResource(org.hl7.fhir.r4.model.AuditEvent.class)
+                .where(org.hl7.fhir.r4.model.AuditEvent.PATIENT.hasId("Patient/" + patient)).returnBundle(Bundle.class).execute();
+        assertThat(byPatient.getEntry()).isNotEmpty();
+        var disclosure = byPatient.getEntry().stream().map(e -> (org.hl7.fhir.r4.model.AuditEvent) e.getResource())
+                .filter(e -> e.getType().getCode().equals("110106")).findFirst().orElseThrow();
+        assertThat(disclosure.getAgent()).anySatisfy(a ->
+                assertThat(a.getWho().getReference()).isEqualTo("Organization/vcs-leeds-link-workers"));
+        assertThat(disclosure.getEntity()).anySatisfy(e -> assertThat(e.getWhat().getReference()).isEqualTo("Patient/" + patient));
+        Bundle byEntity = client.search().forResource(org.hl7.fhir.r4.model.AuditEvent.class)
+                .where(org.hl7.fhir.r4.model.AuditEvent.ENTITY.hasId("ServiceRequest/" + referral)).returnBundle(Bundle.class).execute();
+        assertThat(byEntity.getEntry()).allSatisfy(e -> assertThat(((org.hl7.fhir.r4.model.AuditEvent) e.getResource()).getEntity())
+                .anySatisfy(x -> assertThat(x.getWhat().getReference()).isEqualTo("ServiceRequest/" + referral)));
+        Bundle byAgent = client.search().forResource(org.hl7.fhir.r4.model.AuditEvent.class)
+                .where(org.hl7.fhir.r4.model.AuditEvent.AGENT.hasId("Organization/vcs-walking-group")).returnBundle(Bundle.class).execute();
+        assertThat(byAgent.getEntry()).isEmpty();
+        Bundle future = client.search().forResource(org.hl7.fhir.r4.model.AuditEvent.class)
+                .where(org.hl7.fhir.r4.model.AuditEvent.DATE.afterOrEquals().day("2999-01-01")).returnBundle(Bundle.class).execute();
+        assertThat(future.getEntry()).isEmpty();
+        var read = client.read().resource(org.hl7.fhir.r4.model.AuditEvent.class).withId(disclosure.getIdElement().getIdPart()).execute();
+        assertThat(read.getRecorded()).isEqualTo(disclosure.getRecorded());
+        keepWhatThisTestAudited();
+    }
+
+    /** Tests whose reads were audited keep those records: they are part of the genuine log. */
+    private void keepWhatThisTestAudited() {
         jdbc.execute("DELETE FROM audit_record_backup");
         jdbc.execute("INSERT INTO audit_record_backup SELECT * FROM audit_record");
+        head = jdbc.queryForMap("SELECT last_seq, last_hash FROM audit_head WHERE id = 1");
     }
 
     @Test
@@ -199,8 +240,6 @@ class AuditLogIT {
         assertThat(report.at("/checkpoints").asInt()).isGreaterThanOrEqualTo(1);
         assertThat(jdbc.queryForList("SELECT event_type FROM audit_record WHERE seq > ?", String.class, before))
                 .contains("audit.verified");
-        // keep the audited read out of the restore comparison
-        jdbc.execute("DELETE FROM audit_record_backup");
-        jdbc.execute("INSERT INTO audit_record_backup SELECT * FROM audit_record");
+        keepWhatThisTestAudited();
     }
 }

@@ -1,0 +1,152 @@
+package org.spgateway.gateway.fhir.provider;
+
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.OptionalParam;
+import ca.uhn.fhir.rest.annotation.Read;
+import ca.uhn.fhir.rest.annotation.Search;
+import ca.uhn.fhir.rest.param.DateRangeParam;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Reference;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The audit log as FHIR AuditEvents, read-only, in the spirit of IHE BALP PrivacyDisclosure: a disclosure is an
+ * Export (DICOM 110106) with the gateway as source, the recipient organisation as an information-recipient agent,
+ * and the patient, referral and consent as entities. {@code AuditEvent/audit-<seq>} is audit record {@code seq}.
+ */
+@Component
+public class AuditEventResourceProvider implements IResourceProvider {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String EVENT_TYPES = "https://spgateway.org/fhir/CodeSystem/audit-event-type";
+    private static final int LIMIT = 500;
+
+    private final JdbcTemplate jdbc;
+
+    public AuditEventResourceProvider(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public Class<AuditEvent> getResourceType() {
+        return AuditEvent.class;
+    }
+
+    @Read
+    public AuditEvent read(@IdParam IdType id) {
+        String part = id.getIdPart();
+        if (!part.matches("audit-\\d+")) {
+            throw new ResourceNotFoundException(id);
+        }
+        List<AuditEvent> found = query(" AND seq = ?", List.of(Long.parseLong(part.substring(6))));
+        if (found.isEmpty()) {
+            throw new ResourceNotFoundException(id);
+        }
+        return found.get(0);
+    }
+
+    @Search
+    public List<AuditEvent> search(@OptionalParam(name = AuditEvent.SP_PATIENT) ReferenceParam patient,
+                                   @OptionalParam(name = AuditEvent.SP_ENTITY) ReferenceParam entity,
+                                   @OptionalParam(name = AuditEvent.SP_AGENT) ReferenceParam agent,
+                                   @OptionalParam(name = AuditEvent.SP_DATE) DateRangeParam date) {
+        StringBuilder where = new StringBuilder();
+        List<Object> args = new ArrayList<>();
+        if (patient != null) {
+            where.append(" AND patient_id = ?");
+            args.add(patient.getIdPart());
+        }
+        if (entity != null) {
+            String type = entity.getResourceType();
+            if ("Patient".equals(type)) {
+                where.append(" AND patient_id = ?");
+            } else {
+                where.append(" AND referral_id = ?");
+            }
+            args.add(entity.getIdPart());
+        }
+        if (agent != null) {
+            where.append(" AND (recipient_org = ? OR actor = ?)");
+            args.add(agent.getIdPart());
+            args.add("organisation:" + agent.getIdPart());
+        }
+        if (date != null && date.getLowerBoundAsInstant() != null) {
+            where.append(" AND recorded_at >= ?");
+            args.add(new Timestamp(date.getLowerBoundAsInstant().getTime()));
+        }
+        if (date != null && date.getUpperBoundAsInstant() != null) {
+            where.append(" AND recorded_at <= ?");
+            args.add(new Timestamp(date.getUpperBoundAsInstant().getTime()));
+        }
+        return query(where.toString(), args);
+    }
+
+    private List<AuditEvent> query(String where, List<Object> args) {
+        return jdbc.query("SELECT seq, recorded_at, event_type, actor, patient_id, recipient_org, referral_id, details"
+                + " FROM audit_record WHERE 1 = 1" + where + " ORDER BY seq LIMIT " + LIMIT, (rs, i) -> toAuditEvent(
+                rs.getLong(1), rs.getTimestamp(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                rs.getString(7), rs.getString(8)), args.toArray());
+    }
+
+    private static AuditEvent toAuditEvent(long seq, Timestamp at, String type, String actor, String patient,
+                                           String recipient, String referral, String details) {
+        AuditEvent event = new AuditEvent();
+        event.setId("audit-" + seq);
+        boolean disclosure = "disclosure".equals(type);
+        event.setType(disclosure ? new Coding("http://dicom.nema.org/resources/ontology/DCM", "110106", "Export")
+                : new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"));
+        event.addSubtype(new Coding(EVENT_TYPES, type, type));
+        event.setAction(disclosure || type.startsWith("audit.") || "dry-run".equals(type)
+                ? AuditEvent.AuditEventAction.R : AuditEvent.AuditEventAction.U);
+        event.setRecorded(new Date(at.getTime()));
+        event.setOutcome(AuditEvent.AuditEventOutcome._0);
+        AuditEvent.AuditEventAgentComponent source = event.addAgent().setRequestor(!disclosure);
+        source.setWho(new Reference().setDisplay(actor));
+        source.getType().addCoding(new Coding("http://dicom.nema.org/resources/ontology/DCM", "110153", "Source Role ID"));
+        if (recipient != null) {
+            AuditEvent.AuditEventAgentComponent receiver = event.addAgent().setRequestor(false);
+            receiver.setWho(new Reference("Organization/" + recipient));
+            receiver.getType().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP",
+                    "information recipient"));
+        }
+        event.getSource().setObserver(new Reference().setDisplay("spgateway")).setSite("spgateway");
+        if (patient != null) {
+            event.addEntity().setWhat(new Reference("Patient/" + patient))
+                    .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"));
+        }
+        if (referral != null) {
+            event.addEntity().setWhat(new Reference("ServiceRequest/" + referral))
+                    .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "20", "Job"));
+        }
+        try {
+            JsonNode d = JSON.readTree(details);
+            if (d.hasNonNull("consentId") && !d.path("consentId").asText().isEmpty()) {
+                event.addEntity().setWhat(new Reference("Consent/" + d.path("consentId").asText()))
+                        .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "13", "Security Resource"));
+            }
+            if (d.has("classesSent")) {
+                List<String> sent = new ArrayList<>();
+                d.path("classesSent").forEach(c -> sent.add(c.asText()));
+                event.addEntity().setDescription("data classes disclosed").addDetail()
+                        .setType("classesSent").setValue(new org.hl7.fhir.r4.model.StringType(String.join(",", sent)));
+                event.addPurposeOfEvent(new CodeableConcept().setText(d.path("purpose").asText()));
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException unreadable) {
+            event.addEntity().setDescription("details unreadable");
+        }
+        return event;
+    }
+}
