@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,6 +98,29 @@ public final class GatewayProcess implements AutoCloseable {
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         awaitReady();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The output and exit code of a one-shot command run by the gateway jar (e.g. {@code --verify-audit}). */
+    public record CommandResult(int exitCode, String output) {
+    }
+
+    public static CommandResult runCommand(Path dataDir, String... args) throws Exception {
+        Path jar = Path.of(System.getProperty("spgateway.jar", "../gateway/target/spgateway-gateway.jar"));
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", jar.toAbsolutePath().toString(),
+                "--server.port=0", "--spgateway.data-dir=" + dataDir));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("command did not finish: " + command);
+        }
+        return new CommandResult(process.exitValue(), output);
     }
 
     public String baseUrl() {
