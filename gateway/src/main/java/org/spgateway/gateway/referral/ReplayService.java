@@ -2,6 +2,8 @@ package org.spgateway.gateway.referral;
 
 import java.util.Optional;
 import org.spgateway.consent.disclosure.GatedPayload;
+import org.spgateway.gateway.audit.AuditEntry;
+import org.spgateway.gateway.audit.AuditLog;
 import org.spgateway.gateway.delivery.OutboxMessage;
 import org.spgateway.gateway.delivery.OutboxStore;
 import org.spgateway.gateway.routing.DirectoryProperties;
@@ -27,18 +29,32 @@ public class ReplayService {
     private final DirectoryProperties directory;
     private final DisclosureRecords disclosures;
     private final JdbcTemplate jdbc;
+    private final AuditLog audit;
 
     public ReplayService(ResourceWriteService writes, OutboxStore outbox, ReferralDispatcher dispatcher,
-                         DirectoryProperties directory, DisclosureRecords disclosures, JdbcTemplate jdbc) {
+                         DirectoryProperties directory, DisclosureRecords disclosures, JdbcTemplate jdbc, AuditLog audit) {
         this.writes = writes;
         this.outbox = outbox;
         this.dispatcher = dispatcher;
         this.directory = directory;
         this.disclosures = disclosures;
         this.jdbc = jdbc;
+        this.audit = audit;
     }
 
     public Result replay(String messageId) {
+        Result result = attempt(messageId);
+        com.fasterxml.jackson.databind.node.ObjectNode details = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        details.put("messageId", messageId);
+        details.put("result", result.name());
+        Optional<OutboxStore.Stored> message = outbox.find(messageId);
+        audit.appendAlone(new AuditEntry("dead-letter.replayed", "operator", null,
+                message.map(OutboxStore.Stored::destination).orElse(null),
+                message.map(OutboxStore.Stored::referralId).orElse(null), details));
+        return result;
+    }
+
+    private Result attempt(String messageId) {
         Optional<OutboxStore.Stored> found = outbox.find(messageId).filter(m -> "dead".equals(m.status()));
         if (found.isEmpty()) {
             return Result.NOT_FOUND;

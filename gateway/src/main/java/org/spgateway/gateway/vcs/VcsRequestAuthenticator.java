@@ -2,6 +2,8 @@ package org.spgateway.gateway.vcs;
 
 import java.time.Clock;
 import java.time.Duration;
+import org.spgateway.gateway.audit.AuditEntry;
+import org.spgateway.gateway.audit.AuditLog;
 import org.spgateway.gateway.routing.DirectoryProperties;
 import org.spgateway.gateway.webhook.StandardWebhooks;
 import org.springframework.beans.factory.annotation.Value;
@@ -19,12 +21,14 @@ public class VcsRequestAuthenticator {
     private final DirectoryProperties directory;
     private final Clock clock;
     private final Duration tolerance;
+    private final AuditLog audit;
 
     public VcsRequestAuthenticator(DirectoryProperties directory, Clock clock,
-                                   @Value("${spgateway.vcs.signature-tolerance:PT5M}") Duration tolerance) {
+                                   @Value("${spgateway.vcs.signature-tolerance:PT5M}") Duration tolerance, AuditLog audit) {
         this.directory = directory;
         this.clock = clock;
         this.tolerance = tolerance;
+        this.audit = audit;
     }
 
     /** The calling service, or a 401 problem saying what is wrong (never which secret was tried). */
@@ -32,17 +36,23 @@ public class VcsRequestAuthenticator {
                                                     byte[] body) {
         DirectoryProperties.Service service = organisation == null ? null : directory.service(organisation).orElse(null);
         if (service == null) {
-            throw unauthorised("Name your organisation in the webhook-organisation header, as registered with the gateway");
+            throw unauthorised(organisation, "Name your organisation in the webhook-organisation header, as registered with the gateway");
         }
         StandardWebhooks.Verification verification = StandardWebhooks.verify(id, timestamp, signature, body,
                 service.signingSecrets(), service.ed25519PublicKeys(), clock.instant(), tolerance);
         if (!verification.valid()) {
-            throw unauthorised(verification.reason());
+            throw unauthorised(organisation, verification.reason());
         }
         return service;
     }
 
-    private static Problem.Exception unauthorised(String detail) {
+    /** Refuses, and records the failed attempt in the audit log (who claimed to call, and why it failed). */
+    private Problem.Exception unauthorised(String organisation, String detail) {
+        com.fasterxml.jackson.databind.node.ObjectNode details = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        details.put("claimedOrganisation", organisation == null ? null
+                : organisation.length() > 64 ? organisation.substring(0, 64) : organisation);
+        details.put("reason", detail);
+        audit.appendAlone(new AuditEntry("auth.failed", "unauthenticated", null, null, null, details));
         return new Problem.Exception(Problem.of(HttpStatus.UNAUTHORIZED, "unauthenticated", "Not authenticated", detail));
     }
 }

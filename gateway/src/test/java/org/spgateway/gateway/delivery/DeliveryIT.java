@@ -229,6 +229,8 @@ class DeliveryIT {
         assertThat(replay.statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> receivedFor("bad", referral).size() == 2);
         assertThat(receivedFor("bad", referral).get(1).getHeader("webhook-id")).isEqualTo(messageId);
+        JsonNode audited = JSON.readTree(get("/ig/v1/audit?type=dead-letter.replayed").body());
+        assertThat(audited.at("/records").findValuesAsText("referralId")).contains(referral);
     }
 
     @Test

@@ -39,6 +39,9 @@ class VcsEventApiIT {
     @Value("${local.server.port}")
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.jdbc.core.JdbcTemplate jdbc;
+
     private final HttpClient http = HttpClient.newHttpClient();
     private IGenericClient client;
 
@@ -99,6 +102,8 @@ class VcsEventApiIT {
         JsonNode problem = JSON.readTree(response.body());
         assertThat(problem.at("/status").asInt()).isEqualTo(401);
         assertThat(problem.at("/detail").asText()).contains("signature");
+        assertThat(jdbc.queryForList("SELECT details FROM audit_record WHERE event_type = 'auth.failed'", String.class))
+                .anyMatch(d -> d.contains(ORG) && d.contains("signature"));
     }
 
     @Test
