@@ -86,8 +86,4 @@ public class InboxController {
         return authenticator.authenticate(organisation, id, timestamp, signature, new byte[0]);
     }
 
-    @org.springframework.web.bind.annotation.ExceptionHandler(Problem.Exception.class)
-    public ResponseEntity<String> problem(Problem.Exception e) {
-        return e.problem().toResponse();
-    }
 }

@@ -13,8 +13,6 @@ import org.spgateway.gateway.store.ResourceWriteService;
 import org.spgateway.gateway.vcs.Problem;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -87,8 +85,4 @@ public class DryRunController {
         return answer.toString();
     }
 
-    @ExceptionHandler(Problem.Exception.class)
-    public ResponseEntity<String> problem(Problem.Exception e) {
-        return e.problem().toResponse();
-    }
 }

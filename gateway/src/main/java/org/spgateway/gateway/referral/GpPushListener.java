@@ -46,12 +46,12 @@ public class GpPushListener implements ResourceWriteListener {
         } else {
             return;
         }
-        Optional<String> gpBase = routes.find(referralId).map(ReferralRoutes.Route::practiceId)
-                .flatMap(directory::practice).map(DirectoryProperties.Practice::gpFhirBase).filter(b -> !b.isBlank());
-        if (gpBase.isEmpty()) {
+        String practiceId = routes.find(referralId).map(ReferralRoutes.Route::practiceId).orElse(null);
+        boolean pushes = practiceId != null && directory.practice(practiceId).map(DirectoryProperties.Practice::gpFhirBase)
+                .filter(b -> !b.isBlank()).isPresent();
+        if (!pushes) {
             return;
         }
-        String practiceId = routes.find(referralId).orElseThrow().practiceId();
         String path = written.fhirType() + "/" + written.getIdElement().getIdPart();
         outbox.enqueue(new OutboxMessage("gp_" + UUID.randomUUID().toString().replace("-", ""), OutboxMessage.Channel.GP_PUSH,
                 practiceId, referralId, written.fhirType().toLowerCase() + ".updated", "PUT", path,

@@ -121,7 +121,7 @@ public class ReferralDispatcher implements ResourceWriteListener {
         DirectoryProperties.Service service = decision.service().get();
         routes.save(new ReferralRoutes.Route(referralId, task.getIdElement().getIdPart(), service.id(), practiceId, patientId), s.now());
 
-        String messageId = "msg_" + UUID.randomUUID().toString().replace("-", "");
+        String messageId = newMessageId();
         GatedPayload gated = prepare(s, referral, patient, practiceOrg, service, messageId);
         if (gated.awaitingConsent()) {
             updateTask(s, task, Task.TaskStatus.ONHOLD, BusinessStatus.AWAITING_CONSENT,
@@ -212,7 +212,7 @@ public class ReferralDispatcher implements ResourceWriteListener {
         jdbc.update("UPDATE outbox_message SET status = 'withheld', last_error = 'consent withdrawn before delivery'"
                 + " WHERE referral_id = ? AND destination = ? AND status = 'pending' AND event_type = 'referral.created'",
                 route.referralId(), service.id());
-        String messageId = "msg_" + UUID.randomUUID().toString().replace("-", "");
+        String messageId = newMessageId();
         sendEnvelopeOnly(s, route, service, messageId, "consent.withdrawn",
                 OutboundVcsEvents.consentWithdrawn(messageId, route.referralId(), s.now()));
         updateTask(s, task, Task.TaskStatus.ONHOLD, BusinessStatus.CONSENT_WITHDRAWN,
@@ -231,7 +231,7 @@ public class ReferralDispatcher implements ResourceWriteListener {
         if (disclosures.countForReferral(referralId) == 0) {
             return; // the service never heard of this referral (it was held awaiting consent)
         }
-        String messageId = "msg_" + UUID.randomUUID().toString().replace("-", "");
+        String messageId = newMessageId();
         sendEnvelopeOnly(s, route.get(), service, messageId, "referral.cancelled",
                 OutboundVcsEvents.referralCancelled(messageId, referralId, s.now()));
     }
@@ -250,7 +250,13 @@ public class ReferralDispatcher implements ResourceWriteListener {
                 gated.payload().toString()));
     }
 
-    static Task taskOf(WriteSession s, String referralId) {
+    /** A Standard Webhooks message id: stable across retries and replays of the message it names. */
+    static String newMessageId() {
+        return "msg_" + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    /** The Task that tracks the referral. */
+    public static Task taskOf(WriteSession s, String referralId) {
         return s.search(SearchQuery.forType("Task")
                         .where("focus", List.of(new SearchQuery.TokenValue(null, "ServiceRequest/" + referralId))).build(), 1)
                 .stream().map(Task.class::cast).findFirst()

@@ -3,7 +3,6 @@ package org.spgateway.gateway.vcs;
 import org.spgateway.gateway.routing.DirectoryProperties;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -38,8 +37,4 @@ public class VcsEventController {
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(applied.toJson());
     }
 
-    @ExceptionHandler(Problem.Exception.class)
-    public ResponseEntity<String> problem(Problem.Exception e) {
-        return e.problem().toResponse();
-    }
 }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
+import org.spgateway.gateway.referral.ReferralDispatcher;
 import org.spgateway.gateway.routing.ReferralRoutes;
 import org.spgateway.gateway.store.ResourceWriteService;
 import org.spgateway.gateway.store.WriteOutcome;
@@ -72,7 +73,7 @@ public class VcsEventService {
         Optional<String> seen = jdbc.query("SELECT referral_id FROM inbound_event WHERE organisation_id = ? AND webhook_id = ?",
                 (rs, i) -> rs.getString(1), organisationId, webhookId).stream().findFirst();
         if (seen.isPresent()) {
-            Task task = taskOf(session, seen.get());
+            Task task = ReferralDispatcher.taskOf(session, seen.get());
             return new Applied(seen.get(), task.getStatus().toCode(), businessStatusOf(task), true);
         }
         String referralId = event.referralId();
@@ -110,12 +111,6 @@ public class VcsEventService {
                         + " VALUES (?, ?, ?, ?, ?, ?)", organisationId, webhookId, referralId, event.type().wireName(),
                 event.occurredAt() == null ? null : Timestamp.from(event.occurredAt()), Timestamp.from(session.now()));
         return new Applied(referralId, task.getStatus().toCode(), businessStatusOf(task), false);
-    }
-
-    private static Task taskOf(WriteSession session, String referralId) {
-        return session.search(org.spgateway.gateway.store.SearchQuery.forType("Task").where("focus", java.util.List.of(
-                new org.spgateway.gateway.store.SearchQuery.TokenValue(null, "ServiceRequest/" + referralId))).build(), 1)
-                .stream().map(Task.class::cast).findFirst().orElseThrow();
     }
 
     private static String businessStatusOf(Task task) {
