@@ -5,11 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
-import org.spgateway.gateway.routing.DirectoryProperties;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -28,14 +24,10 @@ public class AuditQueryController {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final AuditSearch search;
-    private final AuditLog audit;
-    private final DirectoryProperties directory;
+    private final IgQueries queries;
 
-    public AuditQueryController(AuditSearch search, AuditLog audit, DirectoryProperties directory) {
-        this.search = search;
-        this.audit = audit;
-        this.directory = directory;
+    public AuditQueryController(IgQueries queries) {
+        this.queries = queries;
     }
 
     @GetMapping(value = "/ig/v1/audit", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -44,8 +36,7 @@ public class AuditQueryController {
                        @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
                        @RequestParam(required = false) String type, @RequestParam(defaultValue = "500") int limit) {
         AuditSearch.Criteria criteria = new AuditSearch.Criteria(patient, nhsNumber, organisation, dataClass, from, to, type);
-        List<AuditSearch.Found> found = search.find(criteria, limit);
-        auditRead("search", criteria, found.size());
+        List<AuditSearch.Found> found = queries.search(criteria, limit, "search");
         ObjectNode answer = JSON.createObjectNode();
         answer.put("count", found.size());
         ArrayNode records = answer.putArray("records");
@@ -70,8 +61,13 @@ public class AuditQueryController {
                                       @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
                                       @RequestParam(required = false) String type) {
         AuditSearch.Criteria criteria = new AuditSearch.Criteria(patient, nhsNumber, organisation, dataClass, from, to, type);
-        List<AuditSearch.Found> found = search.find(criteria, AuditSearch.MAX);
-        auditRead("export", criteria, found.size());
+        return ResponseEntity.ok().header("Content-Disposition", "attachment; filename=\"spgateway-audit.csv\"")
+                .contentType(MediaType.parseMediaType("text/csv;charset=UTF-8"))
+                .body(toCsv(queries.search(criteria, AuditSearch.MAX, "export")));
+    }
+
+    /** The export format: one row per record, classes joined with ';'. */
+    public static String toCsv(List<AuditSearch.Found> found) {
         StringBuilder csv = new StringBuilder("seq,recorded_at,event_type,actor,patient_id,recipient_org,referral_id,"
                 + "classes_sent,classes_withheld,consent_id,policy_version\r\n");
         for (AuditSearch.Found f : found) {
@@ -82,59 +78,12 @@ public class AuditQueryController {
                     .append(cell(f.details().path("consentId").asText(""))).append(',')
                     .append(cell(f.details().path("policyVersion").asText(""))).append("\r\n");
         }
-        return ResponseEntity.ok().header("Content-Disposition", "attachment; filename=\"spgateway-audit.csv\"")
-                .contentType(MediaType.parseMediaType("text/csv;charset=UTF-8")).body(csv.toString());
+        return csv.toString();
     }
 
     @GetMapping(value = "/ig/v1/patients/{patientId}/disclosures", produces = MediaType.APPLICATION_JSON_VALUE)
     public String subjectAccessReport(@PathVariable String patientId) {
-        AuditSearch.Criteria criteria = new AuditSearch.Criteria(patientId, null, null, null, null, null, "disclosure");
-        List<AuditSearch.Found> disclosures = search.find(criteria, AuditSearch.MAX);
-        auditRead("subject-access-report", criteria, disclosures.size());
-        Map<String, ObjectNode> byOrganisation = new LinkedHashMap<>();
-        Map<String, TreeSet<String>> classes = new LinkedHashMap<>();
-        for (AuditSearch.Found f : disclosures) {
-            ObjectNode org = byOrganisation.computeIfAbsent(f.recipientOrg(), id -> {
-                ObjectNode node = JSON.createObjectNode();
-                node.put("organisation", id);
-                directory.service(id).ifPresent(s -> node.put("name", s.name()).put("role", s.role()));
-                node.putArray("disclosures");
-                return node;
-            });
-            JsonNode d = f.details();
-            ((ArrayNode) org.get("disclosures")).addObject()
-                    .put("when", f.recordedAt().toString())
-                    .put("referralId", f.referralId())
-                    .put("purpose", d.path("purpose").asText())
-                    .put("consentId", d.path("consentId").asText(null))
-                    .put("policyVersion", d.path("policyVersion").asText())
-                    .put("messageId", d.path("messageId").asText())
-                    .set("classesSent", d.path("classesSent"));
-            d.path("classesSent").forEach(c -> classes.computeIfAbsent(f.recipientOrg(), k -> new TreeSet<>()).add(c.asText()));
-        }
-        ObjectNode answer = JSON.createObjectNode();
-        answer.put("patientId", patientId);
-        answer.put("generatedAt", Instant.now().toString());
-        ArrayNode organisations = answer.putArray("organisations");
-        byOrganisation.forEach((id, node) -> {
-            node.set("allClassesReceived", JSON.valueToTree(classes.getOrDefault(id, new TreeSet<>())));
-            organisations.add(node);
-        });
-        return answer.toString();
-    }
-
-    private void auditRead(String what, AuditSearch.Criteria criteria, int results) {
-        ObjectNode details = JSON.createObjectNode();
-        details.put("read", what);
-        details.put("patientId", criteria.patientId());
-        details.put("nhsNumberGiven", criteria.nhsNumber() != null);
-        details.put("organisation", criteria.organisation());
-        details.put("dataClass", criteria.dataClass());
-        details.put("from", criteria.from() == null ? null : criteria.from().toString());
-        details.put("to", criteria.to() == null ? null : criteria.to().toString());
-        details.put("eventType", criteria.eventType());
-        details.put("results", results);
-        audit.appendAlone(new AuditEntry("audit.read", "ig-lead", criteria.patientId(), null, null, details));
+        return queries.subjectAccessReport(patientId).toString();
     }
 
     private static String join(JsonNode array) {

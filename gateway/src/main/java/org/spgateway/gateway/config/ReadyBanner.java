@@ -1,6 +1,7 @@
 package org.spgateway.gateway.config;
 
 import org.slf4j.Logger;
+import org.spgateway.gateway.security.Accounts;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
@@ -14,9 +15,11 @@ public class ReadyBanner {
     private static final Logger log = LoggerFactory.getLogger(ReadyBanner.class);
 
     private final Environment environment;
+    private final Accounts.DemoAccounts demo;
 
-    public ReadyBanner(Environment environment) {
+    public ReadyBanner(Environment environment, Accounts.DemoAccounts demo) {
         this.environment = environment;
+        this.demo = demo;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -30,8 +33,22 @@ public class ReadyBanner {
                    FHIR endpoint (GP systems):  {}/fhir
                    CapabilityStatement:         {}/fhir/metadata
                    Health:                      {}/actuator/health
-                   Data directory:              {}
+                   IG lead and operator pages:  {}/ui
+                   Data directory:              {}{}
                 ==============================================================""",
-                base, base, base, environment.getProperty("spgateway.data-dir", "./data"));
+                base, base, base, base, environment.getProperty("spgateway.data-dir", "./data"), demoLogins());
+    }
+
+    /** The embedded default's demo logins: printed so a newcomer can log in; never in production. */
+    private String demoLogins() {
+        if (demo.passwords().isEmpty()) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder("\n   Demo logins (embedded default only; kept in " + demo.file() + "):");
+        demo.passwords().forEach((user, password) -> text.append("\n     ").append(String.format("%-9s", user))
+                .append(" password ").append(password));
+        text.append("\n   Production: set spgateway.security.demo-accounts=false and configure spgateway.security.accounts")
+                .append("\n   (encoded passwords: java -jar spgateway-gateway.jar --hash-password)");
+        return text.toString();
     }
 }

@@ -1,88 +1,22 @@
 package org.spgateway.gateway.ig;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.spgateway.consent.decision.ClassDecision;
-import org.spgateway.consent.disclosure.GatedPayload;
-import org.spgateway.gateway.audit.AuditEntry;
-import org.spgateway.gateway.audit.AuditLog;
-import org.spgateway.gateway.referral.ReferralDispatcher;
-import org.spgateway.gateway.routing.DirectoryProperties;
-import org.spgateway.gateway.store.ResourceWriteService;
-import org.spgateway.gateway.vcs.Problem;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/**
- * The IG lead's dry run: what a given organisation would receive for a given referral under the current policy and
- * the patient's current consent, class by class with the reason and the rule, and the exact payload. It runs the same
- * code as a real dispatch, in a transaction that is rolled back: nothing is sent and no disclosure is recorded.
- */
+/** {@code GET /ig/v1/dry-run?referral=&organisation=}: the IG lead's dry run as JSON (see {@link DryRunService}). */
 @RestController
 public class DryRunController {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private final DryRunService dryRun;
 
-    private final ResourceWriteService store;
-    private final ReferralDispatcher dispatcher;
-    private final DirectoryProperties directory;
-    private final AuditLog audit;
-
-    public DryRunController(ResourceWriteService store, ReferralDispatcher dispatcher, DirectoryProperties directory,
-                            AuditLog audit) {
-        this.store = store;
-        this.dispatcher = dispatcher;
-        this.directory = directory;
-        this.audit = audit;
+    public DryRunController(DryRunService dryRun) {
+        this.dryRun = dryRun;
     }
 
     @GetMapping(value = "/ig/v1/dry-run", produces = MediaType.APPLICATION_JSON_VALUE)
     public String dryRun(@RequestParam("referral") String referralId, @RequestParam("organisation") String organisationId) {
-        DirectoryProperties.Service service = directory.service(organisationId).orElseThrow(() -> new Problem.Exception(
-                Problem.of(HttpStatus.NOT_FOUND, "unknown-organisation", "Unknown organisation",
-                        "No VCS service '" + organisationId + "' in the directory")));
-        GatedPayload gated = store.readOnly(session -> {
-            if (session.read("ServiceRequest", referralId).isEmpty()) {
-                throw new Problem.Exception(Problem.of(HttpStatus.NOT_FOUND, "unknown-referral", "Unknown referral",
-                        "No referral " + referralId));
-            }
-            return dispatcher.prepare(session, referralId, service);
-        });
-        ObjectNode answer = JSON.createObjectNode();
-        answer.put("referralId", referralId);
-        answer.put("organisation", service.id());
-        answer.put("organisationName", service.name());
-        answer.put("role", service.role());
-        answer.put("policyVersion", gated.decision().policyVersion());
-        answer.put("consentState", gated.decision().consentState().name());
-        answer.put("consentId", gated.decision().consentId());
-        answer.put("consentVersion", gated.decision().consentVersion());
-        answer.put("wouldBeHeldAwaitingConsent", gated.awaitingConsent());
-        ArrayNode classes = answer.putArray("classes");
-        for (ClassDecision decision : gated.decision().classes().values()) {
-            ObjectNode c = classes.addObject();
-            c.put("dataClass", decision.dataClass().id());
-            c.put("label", decision.dataClass().label());
-            c.put("decision", decision.permitted() ? "permit" : "deny");
-            c.put("reason", decision.reason());
-            c.put("policyRule", decision.rule() == null ? null : decision.rule().rule().toString());
-            if (decision.consent() != null) {
-                c.put("consent", decision.consent().toString());
-            }
-        }
-        answer.set("fieldsSent", JSON.valueToTree(gated.record().fieldsSent()));
-        answer.set("fieldsWithheld", JSON.valueToTree(gated.record().fieldsWithheld()));
-        answer.set("payload", gated.awaitingConsent() ? null : gated.payload());
-        ObjectNode details = JSON.createObjectNode();
-        details.put("organisation", service.id());
-        details.put("wouldBeHeldAwaitingConsent", gated.awaitingConsent());
-        details.set("classesPermitted", JSON.valueToTree(gated.decision().permitted().stream().map(c -> c.id()).sorted().toList()));
-        audit.appendAlone(new AuditEntry("dry-run", "ig-lead", gated.record().patientId(), null, referralId, details));
-        return answer.toString();
+        return dryRun.run(referralId, organisationId).toString();
     }
-
 }

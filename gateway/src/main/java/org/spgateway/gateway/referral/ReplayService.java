@@ -48,7 +48,8 @@ public class ReplayService {
         details.put("messageId", messageId);
         details.put("result", result.name());
         Optional<OutboxStore.Stored> message = outbox.find(messageId);
-        audit.appendAlone(new AuditEntry("dead-letter.replayed", "operator", null,
+        audit.appendAlone(new AuditEntry("dead-letter.replayed", org.spgateway.gateway.security.Roles.actor(
+                org.spgateway.gateway.security.Roles.OPERATOR, "operator"), null,
                 message.map(OutboxStore.Stored::destination).orElse(null),
                 message.map(OutboxStore.Stored::referralId).orElse(null), details));
         return result;

@@ -39,6 +39,9 @@ class AuditLogIT {
     @Value("${local.server.port}")
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.spgateway.gateway.security.Accounts.DemoAccounts demo;
+
     @Autowired
     JdbcTemplate jdbc;
 
@@ -155,8 +158,7 @@ class AuditLogIT {
     }
 
     private JsonNode getJson(String path) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient().send(org.spgateway.gateway.support.Logins.request(port, path, demo).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
     }
@@ -171,8 +173,8 @@ class AuditLogIT {
         assertThat(getJson("/ig/v1/audit?patient=" + patient + "&dataClass=nhs-number").at("/count").asInt()).isGreaterThanOrEqualTo(2);
         assertThat(getJson("/ig/v1/audit?patient=" + patient + "&dataClass=medications").at("/count").asInt()).isZero();
 
-        HttpResponse<String> csv = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                + "/ig/v1/audit.csv?type=disclosure&patient=" + patient)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> csv = HttpClient.newHttpClient().send(org.spgateway.gateway.support.Logins.request(port,
+                "/ig/v1/audit.csv?type=disclosure&patient=" + patient, demo).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(csv.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/csv");
         String[] lines = csv.body().split("\r\n");
         assertThat(lines[0]).startsWith("seq,recorded_at,event_type");
@@ -233,8 +235,7 @@ class AuditLogIT {
     @Test
     void theVerifyApiReportsIntactAndIsItselfAudited() throws Exception {
         long before = jdbc.queryForObject("SELECT COUNT(*) FROM audit_record", Long.class);
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/ig/v1/audit/verify")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient().send(org.spgateway.gateway.support.Logins.request(port, "/ig/v1/audit/verify", demo).build(), HttpResponse.BodyHandlers.ofString());
         JsonNode report = JSON.readTree(response.body());
         assertThat(report.at("/intact").asBoolean()).isTrue();
         assertThat(report.at("/checkpoints").asInt()).isGreaterThanOrEqualTo(1);

@@ -97,6 +97,9 @@ class DeliveryIT {
     @Value("${local.server.port}")
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.spgateway.gateway.security.Accounts.DemoAccounts demo;
+
     private IGenericClient client;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -223,8 +226,8 @@ class DeliveryIT {
         String messageId = receivedFor("bad", referral).get(0).getHeader("webhook-id");
 
         receiver.stubFor(post(urlPathEqualTo("/hooks/bad")).willReturn(aResponse().withStatus(200)));
-        HttpResponse<String> replay = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                + "/operator/dead-letters/" + messageId + "/replay")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse<String> replay = http.send(org.spgateway.gateway.support.Logins.request(port,
+                "/operator/dead-letters/" + messageId + "/replay", demo).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(replay.statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> receivedFor("bad", referral).size() == 2);
@@ -251,8 +254,8 @@ class DeliveryIT {
         client.update().resource(consent).execute();
         receiver.stubFor(post(urlPathEqualTo("/hooks/bad")).willReturn(aResponse().withStatus(200)));
 
-        HttpResponse<String> replay = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                + "/operator/dead-letters/" + messageId + "/replay")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse<String> replay = http.send(org.spgateway.gateway.support.Logins.request(port,
+                "/operator/dead-letters/" + messageId + "/replay", demo).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(replay.statusCode()).isEqualTo(409);
         assertThat(JSON.readTree(replay.body()).at("/type").asText()).endsWith("consent-no-longer-permits");
@@ -317,7 +320,7 @@ class DeliveryIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+        return http.send(org.spgateway.gateway.support.Logins.request(port, path, demo).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

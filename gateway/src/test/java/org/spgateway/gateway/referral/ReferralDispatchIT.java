@@ -39,6 +39,9 @@ class ReferralDispatchIT {
     @Value("${local.server.port}")
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.spgateway.gateway.security.Accounts.DemoAccounts demo;
+
     @Autowired
     JdbcTemplate jdbc;
 
@@ -191,8 +194,8 @@ class ReferralDispatchIT {
         int messages = jdbc.queryForObject("SELECT COUNT(*) FROM outbox_message", Integer.class);
 
         var http = java.net.http.HttpClient.newHttpClient();
-        var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port
-                + "/ig/v1/dry-run?referral=" + referral + "&organisation=vcs-walking-group")).build(),
+        var response = http.send(org.spgateway.gateway.support.Logins.request(port,
+                "/ig/v1/dry-run?referral=" + referral + "&organisation=vcs-walking-group", demo).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode answer = JSON.readTree(response.body());
@@ -211,8 +214,8 @@ class ReferralDispatchIT {
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM disclosure_record", Integer.class)).isEqualTo(disclosures);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outbox_message", Integer.class)).isEqualTo(messages);
 
-        var unknown = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port
-                + "/ig/v1/dry-run?referral=" + referral + "&organisation=nobody")).build(),
+        var unknown = http.send(org.spgateway.gateway.support.Logins.request(port,
+                "/ig/v1/dry-run?referral=" + referral + "&organisation=nobody", demo).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
