@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds spgateway and starts it on its embedded default (H2 file database under ./data, demo directory).
+# Builds spgateway and starts it on its embedded default (H2 file database under ./data, demo directory, demo logins,
+# and on first start one demo referral sent through its own FHIR endpoint).
 # Extra arguments go to the gateway, e.g. ./run.sh --server.port=9090
 set -euo pipefail
 cd "$(dirname "$0")"
 mvn -B -q -DskipTests install
-exec java -jar gateway/target/spgateway-gateway.jar "$@"
+exec java -jar gateway/target/spgateway-gateway.jar --spgateway.demo.seed=true "$@"

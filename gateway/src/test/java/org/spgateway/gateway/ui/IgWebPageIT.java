@@ -38,7 +38,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * an operator is kept out of the IG pages (audited), and a form post without its CSRF token is refused.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spgateway.data-dir=./target/it-data/${random.uuid}"})
+        properties = {"spgateway.data-dir=./target/it-data/${random.uuid}", "spgateway.demo.seed=true"})
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class IgWebPageIT {
 
     private static final FhirContext CTX = FhirContext.forR4Cached();
@@ -93,7 +94,8 @@ class IgWebPageIT {
     }
 
     @Test
-    void anIgLeadFindsExportsAndReportsEveryDisclosureAndSeesVerificationFailAfterAnEdit() throws Exception {
+    void anIgLeadFindsExportsAndReportsEveryDisclosureAndSeesVerificationFailAfterAnEdit(
+            org.springframework.boot.test.system.CapturedOutput output) throws Exception {
         logIn("ig-lead", "not-the-password");
         assertThat(waitFor(By.id("login-error")).getText()).contains("Wrong user name or password");
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM audit_record WHERE event_type = 'auth.failed'"
@@ -174,6 +176,21 @@ class IgWebPageIT {
         assertThat(waitFor(By.id("verify-result")).getText()).startsWith("Intact");
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM audit_record WHERE event_type = 'audit.read' AND actor = 'ig-lead:ig-lead'",
                 Integer.class)).as("the IG lead's reads are audited under their login").isPositive();
+        // the audit store is the one place patient data is recorded: none of it reaches the application log
+        assertThat(output.getAll()).doesNotContain("9000000009", "Margaret", "Peggy", "LS6 2", "07700 900123",
+                "peggy.smith@example.org", "bereaved");
+    }
+
+    @Test
+    void theDemoReferralIsSentOnceThroughTheFhirEndpointAtFirstStart(@Autowired org.spgateway.gateway.demo.DemoSeeder seeder)
+            throws Exception {
+        String demoReferral = "SELECT COUNT(*) FROM fhir_business_identifier WHERE resource_type = 'ServiceRequest'"
+                + " AND value_code = 'REF-2026-0001'";
+        assertThat(jdbc.queryForObject(demoReferral, Integer.class)).isEqualTo(1);
+        seeder.seed();
+        assertThat(jdbc.queryForObject(demoReferral, Integer.class)).as("not seeded twice").isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM audit_record WHERE event_type = 'disclosure'"
+                + " AND recipient_org = 'vcs-leeds-link-workers'", Integer.class)).isPositive();
     }
 
     @Test
