@@ -24,7 +24,7 @@ class AuditVerifyCommandIT {
         Path dataDir;
         try (GatewayProcess gateway = GatewayProcess.start()) {
             dataDir = gateway.dataDir();
-            GpSystem gp = new GpSystem(gateway.fhirBase());
+            GpSystem gp = new GpSystem(gateway);
             Bundle bundle = GpSystem.FHIR.newJsonParser().parseResource(Bundle.class, Files.readString(Path.of("../docs/examples/referral-bundle.json")));
             ((ServiceRequest) bundle.getEntry().get(5).getResource()).getIdentifierFirstRep().setValue("REF-" + UUID.randomUUID());
             assertThat(gp.postTransaction(bundle).statusCode()).isEqualTo(200);

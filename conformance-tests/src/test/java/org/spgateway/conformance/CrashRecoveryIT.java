@@ -37,7 +37,7 @@ class CrashRecoveryIT {
 
     @Test
     void aReferralAcknowledgedJustBeforeAKillSurvivesIt() throws Exception {
-        GpSystem gp = new GpSystem(gateway.fhirBase());
+        GpSystem gp = new GpSystem(gateway);
         String identifier = "crash-" + UUID.randomUUID();
         HttpResponse<String> response = gp.postTransaction(GpSystem.referralBundle(identifier));
         assertThat(response.statusCode()).isEqualTo(200);
@@ -54,7 +54,7 @@ class CrashRecoveryIT {
         long seed = Long.getLong("crash.seed", System.nanoTime());
         Random random = new Random(seed);
         int cycles = Integer.getInteger("crash.cycles", 3);
-        GpSystem gp = new GpSystem(gateway.fhirBase());
+        GpSystem gp = new GpSystem(gateway);
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         Set<String> inFlight = ConcurrentHashMap.newKeySet();
 

@@ -16,7 +16,11 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 
-/** What a GP clinical system does over plain HTTP: post referral Bundles and look them up. */
+/**
+ * What a GP clinical system does over plain HTTP: authenticate with SMART Backend Services (an RS384 client assertion
+ * signed with the embedded default's demo GP key, exchanged for an access token), post referral Bundles and look
+ * them up. The signing is plain JCA, as an integrator without a JWT library would write it.
+ */
 public final class GpSystem {
 
     public static final FhirContext FHIR = FhirContext.forR4Cached();
@@ -24,9 +28,51 @@ public final class GpSystem {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String fhirBase;
+    private final String tokenUrl;
+    private final java.nio.file.Path keyFile;
+    private String token;
+    private java.time.Instant tokenExpires = java.time.Instant.EPOCH;
 
-    public GpSystem(String fhirBase) {
-        this.fhirBase = fhirBase;
+    public GpSystem(GatewayProcess gateway) {
+        this.fhirBase = gateway.fhirBase();
+        this.tokenUrl = gateway.baseUrl() + "/oauth/token";
+        this.keyFile = gateway.dataDir().resolve("demo-gp-client.pem");
+    }
+
+    /** A SMART Backend Services client assertion: a JWT signed RS384 with the demo GP system's private key. */
+    String clientAssertion() throws Exception {
+        String pem = java.nio.file.Files.readString(keyFile).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        java.security.PrivateKey key = java.security.KeyFactory.getInstance("RSA").generatePrivate(
+                new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(pem)));
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String header = b64.encodeToString("{\"alg\":\"RS384\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        String claims = b64.encodeToString(("{\"iss\":\"demo-gp\",\"sub\":\"demo-gp\",\"aud\":\"" + tokenUrl
+                + "\",\"exp\":" + (java.time.Instant.now().getEpochSecond() + 240) + ",\"jti\":\"" + UUID.randomUUID()
+                + "\"}").getBytes(StandardCharsets.UTF_8));
+        java.security.Signature rs384 = java.security.Signature.getInstance("SHA384withRSA");
+        rs384.initSign(key);
+        rs384.update((header + "." + claims).getBytes(StandardCharsets.US_ASCII));
+        return header + "." + claims + "." + b64.encodeToString(rs384.sign());
+    }
+
+    /** An access token, fetched again 30 s before it expires. */
+    synchronized String token() throws Exception {
+        if (token == null || java.time.Instant.now().isAfter(tokenExpires.minusSeconds(30))) {
+            String form = "grant_type=client_credentials&client_assertion_type="
+                    + URLEncoder.encode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer", StandardCharsets.UTF_8)
+                    + "&client_assertion=" + clientAssertion()
+                    + "&scope=" + URLEncoder.encode("system/*.read system/*.write", StandardCharsets.UTF_8);
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(tokenUrl)).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("Token endpoint answered " + response.statusCode() + ": " + response.body());
+            }
+            com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+            token = body.get("access_token").asText();
+            tokenExpires = java.time.Instant.now().plusSeconds(body.get("expires_in").asLong());
+        }
+        return token;
     }
 
     /** A transaction Bundle with a Patient (valid NHS number) and a social prescribing referral about them. */
@@ -53,13 +99,13 @@ public final class GpSystem {
 
     public HttpResponse<String> post(String path, String body, String contentType) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(fhirBase + path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", contentType).header("Accept", "application/fhir+json")
+                .header("Authorization", "Bearer " + token()).header("Content-Type", contentType).header("Accept", "application/fhir+json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public HttpResponse<String> get(String pathAndQuery) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(fhirBase + pathAndQuery)).timeout(Duration.ofSeconds(30))
-                .header("Accept", "application/fhir+json").GET().build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + token()).header("Accept", "application/fhir+json").GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public Bundle search(String type, String query) throws Exception {

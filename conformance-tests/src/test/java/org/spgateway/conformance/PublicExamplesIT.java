@@ -29,7 +29,7 @@ class PublicExamplesIT {
     @BeforeAll
     static void start() throws Exception {
         gateway = GatewayProcess.start();
-        gp = new GpSystem(gateway.fhirBase());
+        gp = new GpSystem(gateway);
     }
 
     @AfterAll

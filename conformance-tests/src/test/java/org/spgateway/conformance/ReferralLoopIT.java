@@ -70,7 +70,7 @@ class ReferralLoopIT {
                 "--spgateway.directory.services[0].delivery=push",
                 "--spgateway.directory.services[0].webhook-url=" + outside.baseUrl() + "/vcs/webhook",
                 "--spgateway.directory.services[0].signing-secrets[0]=" + SECRET);
-        gp = new GpSystem(gateway.fhirBase());
+        gp = new GpSystem(gateway);
         vcs = new VcsOrganisation("community-links", SECRET, gateway.baseUrl());
     }
 

@@ -47,6 +47,10 @@ public class ReadyBanner {
         StringBuilder text = new StringBuilder("\n   Demo logins (embedded default only; kept in " + demo.file() + "):");
         demo.passwords().forEach((user, password) -> text.append("\n     ").append(String.format("%-9s", user))
                 .append(" password ").append(password));
+        if (environment.getProperty("spgateway.security.smart.demo-client", Boolean.class, false)) {
+            text.append("\n   Demo GP system: client demo-gp, key ").append(environment.getProperty("spgateway.data-dir", "./data"))
+                    .append("/demo-gp-client.pem; get a FHIR access token with tools/smart-token.sh");
+        }
         text.append("\n   Production: set spgateway.security.demo-accounts=false and configure spgateway.security.accounts")
                 .append("\n   (encoded passwords: java -jar spgateway-gateway.jar --hash-password)");
         return text.toString();

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.spgateway.gateway.security.SmartTokens;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
@@ -33,8 +34,12 @@ public class DemoSeeder {
     private final JdbcTemplate jdbc;
     private final Environment environment;
 
-    public DemoSeeder(@Value("${spgateway.demo.seed:false}") boolean seed, JdbcTemplate jdbc, Environment environment) {
+    private final SmartTokens tokens;
+
+    public DemoSeeder(@Value("${spgateway.demo.seed:false}") boolean seed, JdbcTemplate jdbc, Environment environment,
+                      SmartTokens tokens) {
         this.seed = seed;
+        this.tokens = tokens;
         this.jdbc = jdbc;
         this.environment = environment;
     }
@@ -55,9 +60,23 @@ public class DemoSeeder {
             }
             bundle = in.readAllBytes();
         }
-        String port = environment.getProperty("local.server.port", "8080");
-        HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/fhir"))
+        String base = "http://localhost:" + environment.getProperty("local.server.port", "8080");
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        // as the demo GP system would: SMART Backend Services token first, then the referral
+        String assertion = tokens.demoAssertion(base + "/oauth/token");
+        HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(base + "/oauth/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_assertion_type="
+                        + "urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=" + assertion
+                        + "&scope=system%2F*.write")).build(), HttpResponse.BodyHandlers.ofString());
+        if (token.statusCode() != 200) {
+            log.warn("Demo data: the demo GP client could not get a token (HTTP {}); is spgateway.security.smart.demo-client on?",
+                    token.statusCode());
+            return;
+        }
+        String accessToken = new com.fasterxml.jackson.databind.ObjectMapper().readTree(token.body()).get("access_token").asText();
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/fhir")).header("Authorization", "Bearer " + accessToken)
                         .header("Content-Type", "application/fhir+json").timeout(Duration.ofSeconds(60))
                         .POST(HttpRequest.BodyPublishers.ofByteArray(bundle)).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -18,14 +18,29 @@ public class FhirServerConfig {
     @Bean
     public ServletRegistrationBean<GatewayFhirServer> fhirServlet(FhirContext fhirContext, List<IResourceProvider> providers,
                                                                   TransactionProvider transactions, ResourceValidator validator,
-                                                                  FhirProperties properties) {
+                                                                  FhirProperties properties,
+                                                                  org.spgateway.gateway.audit.AuditLog audit,
+                                                                  org.spgateway.gateway.security.SmartProperties smart) {
         List<Object> interceptors = List.of(
+                new org.spgateway.gateway.security.SmartScopeInterceptor(audit, smart),
                 new IncomingResourceInterceptor(fhirContext, validator),
                 new ErrorSanitisingInterceptor());
         GatewayFhirServer server = new GatewayFhirServer(fhirContext, providers, transactions, interceptors, properties);
         ServletRegistrationBean<GatewayFhirServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
         registration.setName("fhir");
         registration.setLoadOnStartup(1);
+        return registration;
+    }
+
+    /** Authentication comes first: an anonymous caller gets 401 before any body is read. */
+    @Bean
+    public FilterRegistrationBean<org.spgateway.gateway.security.SmartFhirFilter> smartFhirFilter(
+            org.spgateway.gateway.security.SmartTokens tokens, org.spgateway.gateway.security.SmartProperties smart,
+            FhirContext fhirContext) {
+        FilterRegistrationBean<org.spgateway.gateway.security.SmartFhirFilter> registration =
+                new FilterRegistrationBean<>(new org.spgateway.gateway.security.SmartFhirFilter(tokens, smart, fhirContext));
+        registration.addUrlPatterns("/fhir/*", "/fhir", "/.well-known/smart-configuration");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
         return registration;
     }
 

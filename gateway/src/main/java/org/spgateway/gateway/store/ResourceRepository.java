@@ -19,6 +19,8 @@ import org.springframework.stereotype.Repository;
 public class ResourceRepository {
 
     private static final RowMapper<StoredResource> ROW = ResourceRepository::mapRow;
+    /** The index row that records which practice owns a resource. */
+    static final String OWNER = "_owner";
 
     private final JdbcTemplate jdbc;
 
@@ -123,9 +125,32 @@ public class ResourceRepository {
                 + " ORDER BY r.last_updated, r.resource_id LIMIT ? OFFSET ?", ROW, args.toArray());
     }
 
+    /** The practice that owns the resource, if any (shared resources such as the directory have none). */
+    public Optional<String> ownerOf(String type, String id) {
+        return jdbc.query("SELECT value_code FROM fhir_search_index WHERE resource_type = ? AND resource_id = ?"
+                + " AND param_name = ?", (rs, i) -> rs.getString(1), type, id, OWNER).stream().findFirst();
+    }
+
+    /** Whether the calling practice (if the request acts for one) may see the resource. */
+    public boolean visible(String type, String id) {
+        Optional<String> caller = CallerScope.practice();
+        if (caller.isEmpty()) {
+            return true;
+        }
+        Optional<String> owner = ownerOf(type, id);
+        return owner.isEmpty() || owner.get().equals(caller.get());
+    }
+
     private static String where(SearchQuery query, List<Object> args) {
         StringBuilder sql = new StringBuilder("r.resource_type = ?");
         args.add(query.resourceType());
+        CallerScope.practice().ifPresent(practice -> {
+            // confined to the caller's own resources and shared (unowned) ones
+            sql.append(" AND NOT EXISTS (SELECT 1 FROM fhir_search_index o WHERE o.resource_type = r.resource_type"
+                    + " AND o.resource_id = r.resource_id AND o.param_name = ? AND o.value_code <> ?)");
+            args.add(OWNER);
+            args.add(practice);
+        });
         for (SearchQuery.Criterion c : query.criteria()) {
             sql.append(" AND EXISTS (SELECT 1 FROM fhir_search_index i WHERE i.resource_type = r.resource_type"
                     + " AND i.resource_id = r.resource_id AND i.param_name = ? AND (");

@@ -92,6 +92,10 @@ public final class WriteSession {
             throw new PreconditionFailedException("Version conflict: " + type + "/" + id + " is at version "
                     + current.get() + ", If-Match named version " + expectedVersion);
         }
+        if (!repository.visible(type, id)) {
+            // another practice's resource: as far as this caller knows, it does not exist
+            throw new ResourceNotFoundException(new IdType(type, id));
+        }
         Resource previous = codec.decode(repository.current(type, id).orElseThrow());
         return store(resource, id, current.get() + 1, Optional.of(previous), false);
     }
@@ -149,12 +153,29 @@ public final class WriteSession {
         } else {
             repository.replaceCurrent(stored);
         }
-        repository.replaceIndex(type, id, indexer.index(resource));
+        List<SearchIndexer.IndexRow> rows = new java.util.ArrayList<>(indexer.index(resource));
+        String owner = previous.isPresent() || version > 1 ? repository.ownerOf(type, id).orElse(null)
+                : CallerScope.practice().orElseGet(() -> inheritedOwner(resource));
+        if (owner != null) {
+            rows.add(new SearchIndexer.IndexRow(ResourceRepository.OWNER, null, owner));
+        }
+        repository.replaceIndex(type, id, rows);
         claimBusinessIdentifiers(resource, id, serverAssignedId);
         for (ResourceWriteListener listener : listeners) {
             listener.afterWrite(this, resource, previous);
         }
         return new WriteOutcome(resource, version == 1);
+    }
+
+    /** What the gateway creates about a referral (its Task, outcome Observations) belongs to the referral's practice. */
+    private String inheritedOwner(Resource resource) {
+        org.hl7.fhir.r4.model.Reference about = resource instanceof org.hl7.fhir.r4.model.Task task ? task.getFocus()
+                : resource instanceof org.hl7.fhir.r4.model.Observation obs && obs.hasBasedOn() ? obs.getBasedOnFirstRep()
+                : null;
+        if (about == null || !"ServiceRequest".equals(about.getReferenceElement().getResourceType())) {
+            return null;
+        }
+        return repository.ownerOf("ServiceRequest", about.getReferenceElement().getIdPart()).orElse(null);
     }
 
     private Optional<WriteOutcome> existingReferral(Resource resource) {
@@ -165,6 +186,11 @@ public final class WriteSession {
             if (identifier.hasSystem() && identifier.hasValue()) {
                 Optional<String> id = repository.findByBusinessIdentifier(
                         "ServiceRequest", identifier.getSystem(), identifier.getValue());
+                if (id.isPresent() && !repository.visible("ServiceRequest", id.get())) {
+                    // another practice's referral: refuse without saying whose
+                    throw new ResourceVersionConflictException("ServiceRequest.identifier " + identifier.getSystem() + "|"
+                            + identifier.getValue() + " is already used by another practice's referral");
+                }
                 if (id.isPresent()) {
                     return repository.current("ServiceRequest", id.get())
                             .map(s -> new WriteOutcome(codec.decode(s), false));

@@ -55,6 +55,7 @@ class AuditLogIT {
     void someHistory() throws Exception {
         CTX.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         var client = CTX.newRestfulGenericClient("http://localhost:" + port + "/fhir");
+        client.registerInterceptor(org.spgateway.gateway.support.SmartClient.testGp(port).hapi());
         for (int i = 0; i < 2; i++) {
             Bundle bundle = CTX.newJsonParser().parseResource(Bundle.class, Files.readString(Path.of("../docs/examples/referral-bundle.json")));
             ((ServiceRequest) bundle.getEntry().get(5).getResource()).getIdentifierFirstRep().setValue("REF-" + UUID.randomUUID());
@@ -194,6 +195,7 @@ class AuditLogIT {
     @Test
     void theLogIsReadableAsFhirAuditEventsSearchableByPatientEntityAgentAndDate() throws Exception {
         var client = CTX.newRestfulGenericClient("http://localhost:" + port + "/fhir");
+        client.registerInterceptor(org.spgateway.gateway.support.SmartClient.testGp(port).hapi());
         String patient = getJson("/ig/v1/audit?nhsNumber=9000000009&type=disclosure").at("/records/0/patientId").asText();
         String referral = getJson("/ig/v1/audit?nhsNumber=9000000009&type=disclosure").at("/records/0/referralId").asText();
         Bundle byPatient = client.search().forResource(org.hl7.fhir.r4.model.AuditEvent.class)

@@ -92,6 +92,10 @@ class DeliveryIT {
         registry.add("spgateway.directory.practices[0].ods-code", () -> "B86001");
         registry.add("spgateway.directory.practices[0].name", () -> "Elm Street Surgery");
         registry.add("spgateway.directory.practices[0].gp-fhir-base", () -> receiver.baseUrl() + "/gp/fhir");
+        // the second test practice, whose client is registered in src/test/resources/config/application.yml
+        registry.add("spgateway.directory.practices[1].id", () -> "practice-oak-lane");
+        registry.add("spgateway.directory.practices[1].ods-code", () -> "B86002");
+        registry.add("spgateway.directory.practices[1].name", () -> "Oak Lane Medical Centre");
     }
 
     @Value("${local.server.port}")
@@ -107,6 +111,7 @@ class DeliveryIT {
     void setUp() {
         CTX.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         client = CTX.newRestfulGenericClient("http://localhost:" + port + "/fhir");
+        client.registerInterceptor(org.spgateway.gateway.support.SmartClient.testGp(port).hapi());
         receiver.stubFor(put(urlPathMatching("/gp/fhir/.*")).willReturn(aResponse().withStatus(200)));
     }
 

@@ -56,6 +56,7 @@ class FhirEndpointIT {
     void client() {
         CTX.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         client = CTX.newRestfulGenericClient(base());
+        client.registerInterceptor(org.spgateway.gateway.support.SmartClient.testGp(port).hapi());
     }
 
     private String base() {
@@ -293,7 +294,7 @@ class FhirEndpointIT {
 
     @Test
     void anUnknownResourceTypeIs404() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base() + "/Spaceship/1")).GET().build(),
+        HttpResponse<String> response = http.send(org.spgateway.gateway.support.SmartClient.testGp(port).authorize(HttpRequest.newBuilder(URI.create(base() + "/Spaceship/1"))).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(outcome(response).getIssue()).isNotEmpty();
@@ -368,7 +369,7 @@ class FhirEndpointIT {
     }
 
     private HttpResponse<String> post(String path, String body, String contentType) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base() + path))
+        return http.send(org.spgateway.gateway.support.SmartClient.testGp(port).authorize(HttpRequest.newBuilder(URI.create(base() + path)))
                 .header("Content-Type", contentType).header("Accept", "application/fhir+json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }

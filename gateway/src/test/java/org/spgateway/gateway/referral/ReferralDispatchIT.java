@@ -51,6 +51,7 @@ class ReferralDispatchIT {
     void client() {
         CTX.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         client = CTX.newRestfulGenericClient("http://localhost:" + port + "/fhir");
+        client.registerInterceptor(org.spgateway.gateway.support.SmartClient.testGp(port).hapi());
     }
 
     /** The README's example Bundle with a fresh referral identifier, optionally naming the service. */

@@ -115,6 +115,7 @@ class SharingMatrixIT {
         receivers.stubFor(post(urlPathMatching("/hooks/.*")).willReturn(aResponse().withStatus(200)));
         CTX.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         client = CTX.newRestfulGenericClient("http://localhost:" + port + "/fhir");
+        client.registerInterceptor(org.spgateway.gateway.support.SmartClient.testGp(port).hapi());
     }
 
     enum ConsentVariant {

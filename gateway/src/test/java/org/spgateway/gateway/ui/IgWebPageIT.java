@@ -63,6 +63,7 @@ class IgWebPageIT {
     void aReferralForTheDemoPatient() throws Exception {
         CTX.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         var client = CTX.newRestfulGenericClient(base() + "/fhir");
+        client.registerInterceptor(org.spgateway.gateway.support.SmartClient.testGp(port).hapi());
         Bundle bundle = CTX.newJsonParser().parseResource(Bundle.class, Files.readString(Path.of("../docs/examples/referral-bundle.json")));
         ((ServiceRequest) bundle.getEntry().get(5).getResource()).getIdentifierFirstRep().setValue("REF-" + UUID.randomUUID());
         Bundle response = client.transaction().withBundle(bundle).execute();

@@ -49,6 +49,7 @@ class VcsEventApiIT {
     void client() {
         CTX.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         client = CTX.newRestfulGenericClient("http://localhost:" + port + "/fhir");
+        client.registerInterceptor(org.spgateway.gateway.support.SmartClient.testGp(port).hapi());
     }
 
     private String referral() throws Exception {

@@ -39,7 +39,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
         "spgateway.directory.practices[0].id=practice-elm-street",
         "spgateway.directory.practices[0].ods-code=B86001",
         "spgateway.directory.practices[0].name=Elm Street Surgery",
-        "spgateway.directory.practices[0].gp-fhir-base=http://127.0.0.1:9/fhir"})
+        "spgateway.directory.practices[0].gp-fhir-base=http://127.0.0.1:9/fhir",
+        "spgateway.directory.practices[1].id=practice-oak-lane", "spgateway.directory.practices[1].ods-code=B86002",
+        "spgateway.directory.practices[1].name=Oak Lane Medical Centre"})
 class VcsEventServiceIT {
 
     private static final FhirContext CTX = FhirContext.forR4Cached();
@@ -62,6 +64,7 @@ class VcsEventServiceIT {
     void client() {
         CTX.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         client = CTX.newRestfulGenericClient("http://localhost:" + port + "/fhir");
+        client.registerInterceptor(org.spgateway.gateway.support.SmartClient.testGp(port).hapi());
     }
 
     private String referral() throws Exception {

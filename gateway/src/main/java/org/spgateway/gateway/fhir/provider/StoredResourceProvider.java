@@ -39,6 +39,9 @@ public abstract class StoredResourceProvider<T extends Resource> implements IRes
 
     @Read(version = true)
     public T read(@IdParam IdType id) {
+        if (!repository.visible(typeName, id.getIdPart())) {
+            throw new ResourceNotFoundException(id);
+        }
         StoredResource stored;
         if (id.hasVersionIdPart()) {
             stored = repository.version(typeName, id.getIdPart(), parseVersion(id.getVersionIdPart()))
@@ -52,7 +55,7 @@ public abstract class StoredResourceProvider<T extends Resource> implements IRes
     @History
     public IBundleProvider history(@IdParam IdType id) {
         List<StoredResource> versions = repository.history(typeName, id.getIdPart());
-        if (versions.isEmpty()) {
+        if (versions.isEmpty() || !repository.visible(typeName, id.getIdPart())) {
             throw new ResourceNotFoundException(id);
         }
         List<IBaseResource> resources = versions.stream().map(s -> (IBaseResource) codec.decode(s)).toList();
