@@ -34,6 +34,11 @@ public class OutboxStore {
     /**
      * Leases up to {@code limit} due push messages to {@code owner}. A message waits while an earlier message of the
      * same referral to the same destination is still pending, so each referral's events arrive in order.
+     * <p>
+     * Safe for several nodes on one database: the candidates are row-locked with {@code FOR UPDATE SKIP LOCKED}, so a
+     * node passes over the rows another node is claiming at that moment instead of waiting for them (PostgreSQL, H2),
+     * and the UPDATE itself only takes rows whose lease is free, a condition PostgreSQL re-checks on the newest
+     * version of a row that was changed concurrently. The claimed rows are read back by owner and lease end.
      */
     public List<Stored> claim(String owner, Instant now, Instant leaseUntil, int limit) {
         Timestamp t = Timestamp.from(now);
@@ -44,7 +49,7 @@ public class OutboxStore {
                 + " AND NOT EXISTS (SELECT 1 FROM outbox_message e WHERE e.destination = m.destination"
                 + " AND e.referral_id = m.referral_id AND e.seq < m.seq AND e.status = 'pending')"
                 + " AND NOT EXISTS (SELECT 1 FROM endpoint_state s WHERE s.destination = m.destination AND s.disabled = TRUE)"
-                + " ORDER BY m.seq LIMIT ?)", owner, Timestamp.from(leaseUntil), t, t, t, limit);
+                + " ORDER BY m.seq LIMIT ? FOR UPDATE SKIP LOCKED)", owner, Timestamp.from(leaseUntil), t, t, t, limit);
         return jdbc.query("SELECT " + COLUMNS + " FROM outbox_message WHERE lease_owner = ? AND lease_until = ?"
                 + " AND status = 'pending' ORDER BY seq", OutboxStore::map, owner, Timestamp.from(leaseUntil));
     }
