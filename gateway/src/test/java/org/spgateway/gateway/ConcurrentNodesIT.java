@@ -1,0 +1,225 @@
+package org.spgateway.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.spgateway.gateway.audit.AuditEntry;
+import org.spgateway.gateway.audit.AuditLog;
+import org.spgateway.gateway.audit.AuditVerifier;
+import org.spgateway.gateway.delivery.Outbox;
+import org.spgateway.gateway.delivery.OutboxMessage;
+import org.spgateway.gateway.delivery.OutboxStore;
+import org.spgateway.gateway.support.TestPostgres;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Several nodes on one database, with threads standing in for the nodes (each on its own connection, as another
+ * process would be): outbox claims are leases no two nodes share, and audit appends chain one at a time through the
+ * locked head row. Runs in both the H2 and the PostgreSQL run; separate processes and killed nodes come later.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
+        "spgateway.data-dir=./target/it-data/${random.uuid}", "spgateway.audit.checkpoint-every=10"})
+class ConcurrentNodesIT {
+
+    private static final String RELAY = "outbox-relay-poll";
+
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    TransactionTemplate transactions;
+
+    @Autowired
+    Outbox outbox;
+
+    @Autowired
+    OutboxStore store;
+
+    @Autowired
+    AuditLog audit;
+
+    @Autowired
+    AuditVerifier verifier;
+
+    @Autowired
+    CamelContext camel;
+
+    @BeforeEach
+    void stopThisNodesRelay() throws Exception {
+        // the test's threads are the only claimers; the relay would try to deliver the test messages
+        camel.getRouteController().stopRoute(RELAY);
+    }
+
+    @AfterEach
+    void startItAgain() throws Exception {
+        camel.getRouteController().startRoute(RELAY);
+    }
+
+    @Test
+    void runsOnTheDatabaseOfThisRunWithEveryMigrationApplied() throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            assertThat(c.getMetaData().getDatabaseProductName()).isEqualTo(TestPostgres.requested() ? "PostgreSQL" : "H2");
+        }
+        assertThat(jdbc.queryForList("SELECT version FROM flyway_schema_history WHERE success = TRUE AND version IS NOT NULL"
+                + " ORDER BY installed_rank", String.class)).containsExactly("1", "2", "4");
+    }
+
+    @Test
+    void nodesClaimingAtOnceNeverShareAMessageAndKeepEachReferralsOrder() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        int referrals = 30;
+        int perReferral = 4;
+        transactions.executeWithoutResult(status -> {
+            for (int m = 0; m < perReferral; m++) {
+                for (int r = 0; r < referrals; r++) {
+                    outbox.enqueue(new OutboxMessage(run + "-" + r + "-" + m, OutboxMessage.Channel.VCS_WEBHOOK,
+                            "claim-" + run + "-" + (r % 3), run + "-referral-" + r, "referral.updated", null, null, "{}"));
+                }
+            }
+        });
+        int total = referrals * perReferral;
+
+        Map<Long, String> ownerBySeq = new ConcurrentHashMap<>();
+        List<String> doubleClaims = Collections.synchronizedList(new ArrayList<>());
+        Map<String, List<String>> claimOrderByReferral = new ConcurrentHashMap<>();
+        AtomicInteger claimed = new AtomicInteger();
+        int nodes = 4;
+        CyclicBarrier start = new CyclicBarrier(nodes);
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        List<Callable<Void>> work = new ArrayList<>();
+        for (int n = 0; n < nodes; n++) {
+            String owner = "node-" + n + "-" + run;
+            work.add(() -> {
+                start.await();
+                while (claimed.get() < total && Instant.now().isBefore(deadline)) {
+                    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+                    List<OutboxStore.Stored> batch = store.claim(owner, now, now.plus(Duration.ofSeconds(30)), 5);
+                    for (OutboxStore.Stored message : batch) {
+                        String previous = ownerBySeq.putIfAbsent(message.seq(), owner);
+                        if (previous != null) {
+                            doubleClaims.add(message.messageId() + " by " + previous + " and " + owner);
+                        }
+                        claimOrderByReferral.computeIfAbsent(message.referralId(), k -> Collections.synchronizedList(new ArrayList<>()))
+                                .add(message.messageId());
+                        claimed.incrementAndGet();
+                        // delivered, as the relay records it: the referral's next message becomes claimable
+                        store.delivered(message.seq(), 204, Instant.now());
+                    }
+                    if (batch.isEmpty()) {
+                        Thread.sleep(2);
+                    }
+                }
+                return null;
+            });
+        }
+        runAll(work);
+
+        assertThat(doubleClaims).as("messages two nodes held at once").isEmpty();
+        assertThat(claimed.get()).as("messages claimed").isEqualTo(total);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outbox_message WHERE message_id LIKE ? AND status = 'delivered'",
+                Integer.class, run + "-%")).isEqualTo(total);
+        for (int r = 0; r < referrals; r++) {
+            List<String> expected = new ArrayList<>();
+            for (int m = 0; m < perReferral; m++) {
+                expected.add(run + "-" + r + "-" + m);
+            }
+            assertThat(claimOrderByReferral.get(run + "-referral-" + r)).as("claim order of referral " + r)
+                    .containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void aLeaseKeepsAMessageFromOtherNodesUntilItEnds() {
+        String destination = "lease-" + UUID.randomUUID().toString().substring(0, 8);
+        transactions.executeWithoutResult(status -> outbox.enqueue(new OutboxMessage(destination + "-m", OutboxMessage.Channel.GP_PUSH,
+                destination, destination + "-referral", "update", "PUT", "Task/1", "{}")));
+        Instant t0 = Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
+
+        assertThat(claimFor(destination, "node-a", t0)).as("node a claims it").hasSize(1);
+        assertThat(claimFor(destination, "node-b", t0.plusSeconds(1))).as("node b while a's lease runs").isEmpty();
+        assertThat(claimFor(destination, "node-a", t0.plusSeconds(2))).as("node a again: it already holds it").isEmpty();
+        // node a died without an answer: once its lease has ended, another node takes the message over
+        assertThat(claimFor(destination, "node-b", t0.plusSeconds(31))).as("node b after a's lease ended").hasSize(1);
+        assertThat(jdbc.queryForObject("SELECT lease_owner FROM outbox_message WHERE destination = ?", String.class, destination))
+                .isEqualTo("node-b");
+    }
+
+    private List<OutboxStore.Stored> claimFor(String destination, String owner, Instant now) {
+        return store.claim(owner, now, now.plusSeconds(30), 50).stream()
+                .filter(m -> m.destination().equals(destination)).toList();
+    }
+
+    @Test
+    void appendsFromManyNodesAtOnceFormOneUnbrokenChain() throws Exception {
+        long before = jdbc.queryForObject("SELECT last_seq FROM audit_head WHERE id = 1", Long.class);
+        int checkpointsBefore = jdbc.queryForObject("SELECT COUNT(*) FROM audit_checkpoint", Integer.class);
+        int nodes = 6;
+        int each = 15;
+        List<Long> seqs = Collections.synchronizedList(new ArrayList<>());
+        CyclicBarrier start = new CyclicBarrier(nodes);
+        List<Callable<Void>> work = new ArrayList<>();
+        for (int n = 0; n < nodes; n++) {
+            String actor = "test:node-" + n;
+            work.add(() -> {
+                start.await();
+                for (int i = 0; i < each; i++) {
+                    seqs.add(audit.appendAlone(new AuditEntry("test.concurrent-append", actor, null, null, null,
+                            JsonNodeFactory.instance.objectNode().put("n", i))));
+                }
+                return null;
+            });
+        }
+        runAll(work);
+
+        List<Long> expected = new ArrayList<>();
+        for (long s = before + 1; s <= before + (long) nodes * each; s++) {
+            expected.add(s);
+        }
+        assertThat(seqs).as("one record at each position, none skipped").containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(jdbc.queryForObject("SELECT last_seq FROM audit_head WHERE id = 1", Long.class)).isEqualTo(before + nodes * each);
+        AuditVerifier.Report report = verifier.verify();
+        assertThat(report.issues()).isEmpty();
+        assertThat(report.intact()).isTrue();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM audit_checkpoint", Integer.class) - checkpointsBefore)
+                .as("checkpoints signed every 10 records").isGreaterThanOrEqualTo(nodes * each / 10);
+    }
+
+    private static void runAll(List<Callable<Void>> work) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(work.size());
+        try {
+            for (Future<Void> f : pool.invokeAll(work, 2, TimeUnit.MINUTES)) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
