@@ -34,9 +34,17 @@ public class ReadyBanner {
                    CapabilityStatement:         {}/fhir/metadata
                    Health:                      {}/actuator/health
                    IG lead and operator pages:  {}/ui
-                   Data directory:              {}{}
+                   Database:                    {}{}
                 ==============================================================""",
-                base, base, base, base, environment.getProperty("spgateway.data-dir", "./data"), demoLogins());
+                base, base, base, base, database(), demoLogins());
+    }
+
+    /** The embedded default's directory, or the database URL without its parameters (which may hold secrets). */
+    private String database() {
+        String url = environment.getProperty("spring.datasource.url", "");
+        return url.startsWith("jdbc:h2:")
+                ? "H2 file in " + environment.getProperty("spgateway.data-dir", "./data")
+                : url.replaceFirst("\\?.*", "");
     }
 
     /** The embedded default's demo logins: printed so a newcomer can log in; never in production. */
