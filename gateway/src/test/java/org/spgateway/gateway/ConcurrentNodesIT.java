@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,9 @@ class ConcurrentNodesIT {
     @Autowired
     CamelContext camel;
 
+    @Autowired
+    Flyway flyway;
+
     @BeforeEach
     void stopThisNodesRelay() throws Exception {
         // the test's threads are the only claimers; the relay would try to deliver the test messages
@@ -88,8 +92,9 @@ class ConcurrentNodesIT {
         try (Connection c = dataSource.getConnection()) {
             assertThat(c.getMetaData().getDatabaseProductName()).isEqualTo(TestPostgres.requested() ? "PostgreSQL" : "H2");
         }
+        assertThat(flyway.info().pending()).as("migrations not applied").isEmpty();
         assertThat(jdbc.queryForList("SELECT version FROM flyway_schema_history WHERE success = TRUE AND version IS NOT NULL"
-                + " ORDER BY installed_rank", String.class)).containsExactly("1", "2", "4");
+                + " ORDER BY installed_rank", String.class)).hasSize(flyway.info().all().length).startsWith("1", "2", "4");
     }
 
     @Test
