@@ -36,8 +36,7 @@ public class AuditSigningKey {
                 key = new Ed25519PrivateKeyParameters(Base64.getDecoder().decode(Files.readString(file).trim()), 0);
             } else {
                 key = new Ed25519PrivateKeyParameters(new SecureRandom());
-                Files.createDirectories(file.getParent());
-                Files.writeString(file, Base64.getEncoder().encodeToString(key.getEncoded()));
+                org.spgateway.gateway.config.SecretFiles.write(file, Base64.getEncoder().encodeToString(key.getEncoded()));
                 log.info("Generated the audit signing key at {} (embedded default); production sets spgateway.audit.signing-key", file);
             }
         }

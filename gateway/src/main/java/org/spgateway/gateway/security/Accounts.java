@@ -2,10 +2,8 @@ package org.spgateway.gateway.security;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -65,16 +63,10 @@ public class Accounts {
             passwords.put(user, password);
         }
         if (changed) {
-            Files.createDirectories(file.getParent());
-            try (OutputStream out = Files.newOutputStream(file)) {
-                saved.store(out, "spgateway demo logins (embedded default only). Delete this file to get new passwords;"
-                        + " set spgateway.security.demo-accounts=false and configure spgateway.security.accounts in production.");
-            }
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system: nothing more to do
-            }
+            java.io.StringWriter text = new java.io.StringWriter();
+            saved.store(text, "spgateway demo logins (embedded default only). Delete this file to get new passwords;"
+                    + " set spgateway.security.demo-accounts=false and configure spgateway.security.accounts in production.");
+            org.spgateway.gateway.config.SecretFiles.write(file, text.toString());
         }
         return new DemoAccounts(passwords, file);
     }

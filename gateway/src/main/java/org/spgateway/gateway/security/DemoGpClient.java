@@ -56,15 +56,9 @@ public final class DemoGpClient {
                 KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
                 generator.initialize(2048);
                 privateKey = (RSAPrivateCrtKey) generator.generateKeyPair().getPrivate();
-                Files.createDirectories(dataDir);
-                Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n"
+                org.spgateway.gateway.config.SecretFiles.write(file, "-----BEGIN PRIVATE KEY-----\n"
                         + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(privateKey.getEncoded())
                         + "\n-----END PRIVATE KEY-----\n");
-                try {
-                    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException ignored) {
-                    // not a POSIX file system
-                }
             }
             RSAPublicKey publicKey = (RSAPublicKey) KeyFactory.getInstance("RSA")
                     .generatePublic(new RSAPublicKeySpec(privateKey.getModulus(), privateKey.getPublicExponent()));

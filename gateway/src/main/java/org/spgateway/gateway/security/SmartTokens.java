@@ -183,13 +183,7 @@ public class SmartTokens {
         }
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        Files.createDirectories(dataDir);
-        Files.writeString(file, Base64.getEncoder().encodeToString(key));
-        try {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-            // not a POSIX file system
-        }
+        org.spgateway.gateway.config.SecretFiles.write(file, Base64.getEncoder().encodeToString(key));
         return key;
     }
 
@@ -280,15 +274,13 @@ public class SmartTokens {
 
     /** Records the assertion's jti; a second use, on any node, is refused. */
     private void rememberJti(String clientId, String jti, Instant keepUntil) {
-        Instant now = clock.instant();
+        // expired ids can never be replayed (their assertions are refused as expired): drop them first (indexed)
+        jdbc.update("DELETE FROM oauth_assertion_jti WHERE expires_at < ?", Timestamp.from(clock.instant()));
         try {
             jdbc.update("INSERT INTO oauth_assertion_jti (client_id, jti, expires_at) VALUES (?, ?, ?)",
                     clientId, jti, Timestamp.from(keepUntil));
         } catch (DuplicateKeyException e) {
             throw new Refusal(401, "invalid_client", "client_assertion jti has been used before");
-        }
-        if (now.getEpochSecond() % 16 == 0) {
-            jdbc.update("DELETE FROM oauth_assertion_jti WHERE expires_at < ?", Timestamp.from(now));
         }
     }
 
