@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 public class AuditSearch {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final int MAX = 10_000;
+    public static final int MAX = 10_000;
 
     /** Search criteria; null means "any". */
     public record Criteria(String patientId, String nhsNumber, String organisation, String dataClass, Instant from,

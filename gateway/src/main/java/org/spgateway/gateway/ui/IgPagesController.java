@@ -69,7 +69,7 @@ public class IgPagesController {
     public ResponseEntity<String> export(SearchForm form) {
         return ResponseEntity.ok().header("Content-Disposition", "attachment; filename=\"spgateway-audit.csv\"")
                 .contentType(MediaType.parseMediaType("text/csv;charset=UTF-8"))
-                .body(AuditQueryController.toCsv(queries.search(form.criteria(), 10_000, "export")));
+                .body(AuditQueryController.toCsv(queries.search(form.criteria(), AuditSearch.MAX, "export")));
     }
 
     @GetMapping("/ui/ig/patients/{patientId}")
