@@ -1,0 +1,277 @@
+package org.spgateway.gateway.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.spgateway.gateway.support.HostileTraffic.assertFhirRefusal;
+import static org.spgateway.gateway.support.HostileTraffic.assertProblemRefusal;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.spgateway.gateway.fhir.OperationOutcomes;
+import org.spgateway.gateway.fhir.ResourceValidator;
+import org.spgateway.gateway.support.HostileTraffic;
+import org.spgateway.gateway.support.HostileTraffic.StoreCounts;
+import org.spgateway.gateway.support.Referrals;
+import org.spgateway.gateway.webhook.StandardWebhooks;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Each hostile-input control over HTTP, at its default setting: the answer is a clear 4xx in the endpoint's dialect,
+ * it comes quickly, and nothing is stored.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"spgateway.data-dir=./target/it-data/${random.uuid}"})
+class HostileInputIT {
+
+    private static final FhirContext CTX = FhirContext.forR4Cached();
+    private static final Duration QUICK = Duration.ofSeconds(15);
+
+    @TempDir
+    static Path secrets;
+    private static String marker;
+    private static URI secretFile;
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    ResourceValidator validator;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(QUICK).build();
+
+    @BeforeAll
+    static void secretOnDisk() throws Exception {
+        marker = "HOSTILE-MARKER-" + UUID.randomUUID();
+        Path file = secrets.resolve("secret.txt");
+        Files.writeString(file, marker);
+        secretFile = file.toUri();
+    }
+
+    private HttpResponse<String> fhir(String method, String path, String contentType, byte[] body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/fhir" + path)).timeout(QUICK)
+                .header("Content-Type", contentType).header("Accept", "application/fhir+json")
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> postFhir(String path, String contentType, String body) throws Exception {
+        return fhir("POST", path, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<String> postEvent(String body, boolean signed) throws Exception {
+        String id = "msg_" + UUID.randomUUID();
+        long now = Instant.now().getEpochSecond();
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        String signature = signed ? StandardWebhooks.signV1(HostileTraffic.SECRET, id, now, bytes) : "v1,AAAA";
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/vcs/v1/events")).timeout(QUICK)
+                .header("Content-Type", "application/json").header("webhook-organisation", HostileTraffic.ORG)
+                .header("webhook-id", id).header("webhook-timestamp", Long.toString(now)).header("webhook-signature", signature)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String patientJson() {
+        return CTX.newJsonParser().encodeResourceToString(Referrals.valid().withoutNhsNumber().patient());
+    }
+
+    /** A valid Patient with {@code "extension":[{"url":..,"extension":[...]}]} nested to the given document depth. */
+    private static String deepPatient(int depth) {
+        String patient = patientJson();
+        StringBuilder nest = new StringBuilder();
+        int levels = depth - 1;
+        for (int i = 0; i < levels; i++) {
+            nest.append(i % 2 == 0 ? "\"extension\":[" : "{\"url\":\"https://example.org/x\",");
+        }
+        nest.append("\"valueString\":\"x\"");
+        for (int i = levels - 1; i >= 0; i--) {
+            nest.append(i % 2 == 0 ? "]" : "}");
+        }
+        return patient.substring(0, patient.length() - 1) + "," + nest + "}";
+    }
+
+    private static String event(String extra) {
+        return "{\"type\":\"referral.accepted\",\"referralId\":\"" + UUID.randomUUID() + "\",\"occurredAt\":\""
+                + Instant.now() + "\"" + extra + "}";
+    }
+
+    @Test
+    void fhirJsonNestedPastTheDepthLimitIs400BeforeParsing() throws Exception {
+        StoreCounts before = StoreCounts.of(jdbc);
+        HttpResponse<String> response = postFhir("/Patient", "application/fhir+json", deepPatient(65));
+        assertThat(response.statusCode()).isEqualTo(400);
+        OperationOutcome outcome = assertFhirRefusal(response);
+        assertThat(outcome.getIssueFirstRep().getCode()).isEqualTo(IssueType.TOOCOSTLY);
+        assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("nested deeper than 64");
+        // ten thousand levels: a recursive parser would overflow its stack
+        String abyss = "{\"resourceType\":\"Patient\",\"extension\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}";
+        assertThat(postFhir("/Patient", "application/fhir+json", abyss).statusCode()).isEqualTo(400);
+        assertThat(StoreCounts.of(jdbc)).isEqualTo(before);
+    }
+
+    @Test
+    void aLongStringIs400AndOneAtTheLimitIsNotRefusedForLength() throws Exception {
+        StoreCounts before = StoreCounts.of(jdbc);
+        String tooLong = patientJson().replace("\"Smith\"", "\"" + "S".repeat(262_145) + "\"");
+        HttpResponse<String> response = postFhir("/Patient", "application/fhir+json", tooLong);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(assertFhirRefusal(response).getIssueFirstRep().getDiagnostics()).contains("longer than 262144 characters");
+        assertThat(StoreCounts.of(jdbc)).isEqualTo(before);
+        String atLimit = patientJson().replace("\"Smith\"", "\"" + "S".repeat(262_144) + "\"");
+        assertThat(postFhir("/Patient", "application/fhir+json", atLimit).statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void aNumberWithAHugeExponentIs400NotAnOutOfMemoryError() throws Exception {
+        StoreCounts before = StoreCounts.of(jdbc);
+        // HAPI's JSON parser expands 1e999999999 to a billion-digit string: without the pre-scan, this is an OOM
+        String patient = patientJson();
+        String hostile = patient.substring(0, patient.length() - 1)
+                + ",\"extension\":[{\"url\":\"https://example.org/x\",\"valueDecimal\":1e999999999}]}";
+        long start = System.nanoTime();
+        HttpResponse<String> response = postFhir("/Patient", "application/fhir+json", hostile);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(assertFhirRefusal(response).getIssueFirstRep().getDiagnostics()).contains("exponent");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(StoreCounts.of(jdbc)).isEqualTo(before);
+    }
+
+    @Test
+    void duplicatePropertiesAre400() throws Exception {
+        String patient = patientJson();
+        String twice = patient.substring(0, patient.length() - 1) + ",\"gender\":\"male\",\"gender\":\"female\"}";
+        HttpResponse<String> response = postFhir("/Patient", "application/fhir+json", twice);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(assertFhirRefusal(response).getIssueFirstRep().getDiagnostics()).contains("same property twice");
+    }
+
+    @Test
+    void aBundleOverTheEntryLimitIs413BeforeAnyEntryIsParsedOrValidated() throws Exception {
+        StoreCounts before = StoreCounts.of(jdbc);
+        // 101 entries that are each invalid: were they parsed or validated, the answer would name their errors
+        String entry = "{\"fullUrl\":\"urn:uuid:x\",\"resource\":{\"resourceType\":\"Spaceship\",\"warp\":\"9\"}}";
+        String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+                + String.join(",", java.util.Collections.nCopies(101, entry)) + "]}";
+        HttpResponse<String> response = postFhir("", "application/fhir+json", bundle);
+        assertThat(response.statusCode()).isEqualTo(413);
+        OperationOutcome outcome = assertFhirRefusal(response);
+        assertThat(outcome.getIssueFirstRep().getCode()).isEqualTo(IssueType.TOOCOSTLY);
+        assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("101 entries; at most 100");
+        String xmlEntry = "<entry><resource><Patient><active value=\"true\"/></Patient></resource></entry>";
+        String xmlBundle = "<Bundle xmlns=\"http://hl7.org/fhir\"><type value=\"transaction\"/>" + xmlEntry.repeat(101) + "</Bundle>";
+        assertThat(postFhir("", "application/fhir+xml", xmlBundle).statusCode()).isEqualTo(413);
+        assertThat(StoreCounts.of(jdbc)).isEqualTo(before);
+    }
+
+    /** Classic XXE payloads: an external entity in a value, in the narrative, a parameter entity, an external DTD. */
+    private List<String> xxePayloads() {
+        String patientOpen = "<Patient xmlns=\"http://hl7.org/fhir\">";
+        return List.of(
+                "<?xml version=\"1.0\"?><!DOCTYPE Patient [<!ENTITY xxe SYSTEM \"" + secretFile + "\">]>" + patientOpen
+                        + "<name><family value=\"&xxe;\"/></name></Patient>",
+                "<?xml version=\"1.0\"?><!DOCTYPE Patient [<!ENTITY xxe SYSTEM \"" + secretFile + "\">]>" + patientOpen
+                        + "<text><status value=\"generated\"/><div xmlns=\"http://www.w3.org/1999/xhtml\">&xxe;</div></text>"
+                        + "</Patient>",
+                "<?xml version=\"1.0\"?><!DOCTYPE Patient [<!ENTITY % remote SYSTEM \"" + secretFile + "\"> %remote;]>"
+                        + patientOpen + "<active value=\"true\"/></Patient>",
+                "<?xml version=\"1.0\"?><!DOCTYPE Patient SYSTEM \"" + secretFile + "\">" + patientOpen
+                        + "<active value=\"true\"/></Patient>");
+    }
+
+    private static String billionLaughs() {
+        StringBuilder lol = new StringBuilder("<?xml version=\"1.0\"?><!DOCTYPE Patient [<!ENTITY lol0 \"lol\">");
+        for (int i = 1; i <= 9; i++) {
+            lol.append("<!ENTITY lol").append(i).append(" \"").append(("&lol" + (i - 1) + ";").repeat(10)).append("\">");
+        }
+        return lol.append("]><Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"&lol9;\"/></name></Patient>").toString();
+    }
+
+    @Test
+    void xxeAndBillionLaughsAre4xxOperationOutcomesThatNeverShowTheFile() throws Exception {
+        StoreCounts before = StoreCounts.of(jdbc);
+        List<String> payloads = new java.util.ArrayList<>(xxePayloads());
+        payloads.add(billionLaughs());
+        for (String payload : payloads) {
+            for (String contentType : List.of("application/fhir+xml", "application/xml", "text/plain")) {
+                for (String path : List.of("/Patient", "")) {
+                    long start = System.nanoTime();
+                    HttpResponse<String> response = postFhir(path, contentType, payload);
+                    assertThat(response.statusCode()).as("%s %s", contentType, path).isEqualTo(400);
+                    assertThat(assertFhirRefusal(response).getIssueFirstRep().getDiagnostics()).contains("DOCTYPE");
+                    assertThat(response.body()).doesNotContain(marker);
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+                }
+            }
+        }
+        // an update of an existing resource is refused the same way
+        HttpResponse<String> created = postFhir("/Patient", "application/fhir+json", patientJson());
+        assertThat(created.statusCode()).isEqualTo(201);
+        String location = created.headers().firstValue("Location").orElseThrow();
+        String patientId = location.replaceAll(".*/Patient/([^/]+).*", "$1");
+        StoreCounts afterCreate = StoreCounts.of(jdbc);
+        HttpResponse<String> update = fhir("PUT", "/Patient/" + patientId, "application/fhir+xml",
+                xxePayloads().get(0).replace("<Patient xmlns=\"http://hl7.org/fhir\">",
+                        "<Patient xmlns=\"http://hl7.org/fhir\"><id value=\"" + patientId + "\"/>").getBytes(StandardCharsets.UTF_8));
+        assertThat(update.statusCode()).isEqualTo(400);
+        assertThat(update.body()).doesNotContain(marker);
+        assertThat(StoreCounts.of(jdbc)).isEqualTo(afterCreate);
+        assertThat(afterCreate.resources()).isEqualTo(before.resources() + 1);
+    }
+
+    @Test
+    void behindThePreScanHapisParserAndTheValidatorRefuseDtdsToo() {
+        // defence in depth: were the pre-scan ever bypassed, neither XML reader reads the file
+        for (String payload : xxePayloads()) {
+            String seen;
+            try {
+                seen = CTX.newJsonParser().encodeResourceToString(CTX.newXmlParser().parseResource(payload));
+            } catch (DataFormatException e) {
+                seen = e.getMessage();
+            }
+            assertThat(seen).doesNotContain(marker);
+            List<OperationOutcomes.Issue> issues = validator.validate(payload);
+            assertThat(issues).as("the validator refuses any DOCTYPE").isNotEmpty();
+            assertThat(issues).allSatisfy(i -> assertThat(i.message()).doesNotContain(marker));
+        }
+        // an entity that would have to be declared in the DTD is undeclared for HAPI's parser
+        assertThatThrownBy(() -> CTX.newXmlParser().parseResource(xxePayloads().get(0))).isInstanceOf(DataFormatException.class);
+        assertThatThrownBy(() -> CTX.newXmlParser().parseResource(billionLaughs())).isInstanceOf(DataFormatException.class);
+    }
+
+    @Test
+    void vcsEventsGetTheSameLimitsAsProblemJsonAndNothingIsRecorded() throws Exception {
+        StoreCounts before = StoreCounts.of(jdbc);
+        String deep = event(",\"note\":" + "[".repeat(100) + "]".repeat(100));
+        String longNote = event(",\"note\":\"" + "n".repeat(262_145) + "\"");
+        String twice = event(",\"type\":\"referral.declined\"");
+        String exponent = event(",\"outcomes\":{\"ons4\":{\"lifeSatisfaction\":1e999999999}}");
+        for (String body : List.of(deep, longNote, twice, exponent)) {
+            for (boolean signed : List.of(true, false)) {
+                HttpResponse<String> response = postEvent(body, signed);
+                assertThat(response.statusCode()).as(body.substring(0, 80)).isEqualTo(400);
+                assertThat(assertProblemRefusal(response).path("type").asText())
+                        .isIn("https://spgateway.org/problems/limit-exceeded", "https://spgateway.org/problems/malformed-body");
+            }
+        }
+        assertThat(StoreCounts.of(jdbc)).isEqualTo(before);
+    }
+}
