@@ -7,6 +7,7 @@ import static org.spgateway.gateway.support.HostileTraffic.assertProblemRefusal;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spgateway.gateway.fhir.OperationOutcomes;
 import org.spgateway.gateway.fhir.ResourceValidator;
+import org.spgateway.gateway.fhir.provider.TransactionProvider;
 import org.spgateway.gateway.support.HostileTraffic;
 import org.spgateway.gateway.support.HostileTraffic.StoreCounts;
 import org.spgateway.gateway.support.Referrals;
@@ -58,6 +60,9 @@ class HostileInputIT {
 
     @Autowired
     ResourceValidator validator;
+
+    @Autowired
+    TransactionProvider transactions;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(QUICK).build();
 
@@ -180,6 +185,19 @@ class HostileInputIT {
         String xmlBundle = "<Bundle xmlns=\"http://hl7.org/fhir\"><type value=\"transaction\"/>" + xmlEntry.repeat(101) + "</Bundle>";
         assertThat(postFhir("", "application/fhir+xml", xmlBundle).statusCode()).isEqualTo(413);
         assertThat(StoreCounts.of(jdbc)).isEqualTo(before);
+    }
+
+    @Test
+    void behindThePreScanTheTransactionProviderAnswersTheSame413() {
+        org.hl7.fhir.r4.model.Bundle bundle = new org.hl7.fhir.r4.model.Bundle();
+        bundle.setType(org.hl7.fhir.r4.model.Bundle.BundleType.TRANSACTION);
+        for (int i = 0; i < 101; i++) {
+            bundle.addEntry().setResource(Referrals.valid().withoutNhsNumber().patient())
+                    .getRequest().setMethod(org.hl7.fhir.r4.model.Bundle.HTTPVerb.POST).setUrl("Patient");
+        }
+        assertThatThrownBy(() -> transactions.transaction(bundle))
+                .isInstanceOfSatisfying(PayloadTooLargeException.class, e -> assertThat(e.getStatusCode()).isEqualTo(413))
+                .hasMessageContaining("101 entries; at most 100");
     }
 
     /** Classic XXE payloads: an external entity in a value, in the narrative, a parameter entity, an external DTD. */
