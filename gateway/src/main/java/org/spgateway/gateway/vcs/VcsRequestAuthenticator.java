@@ -2,6 +2,7 @@ package org.spgateway.gateway.vcs;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import org.spgateway.gateway.audit.AuditEntry;
 import org.spgateway.gateway.audit.AuditLog;
 import org.spgateway.gateway.routing.DirectoryProperties;
@@ -44,6 +45,20 @@ public class VcsRequestAuthenticator {
             throw unauthorised(organisation, verification.reason());
         }
         return service;
+    }
+
+    /**
+     * The organisation that validly signed a request, if one did; refuses nothing and records nothing. For deciding
+     * whose allowance a request counts against before it reaches its controller (which authenticates it properly).
+     */
+    public Optional<String> verifiedOrganisation(String organisation, String id, String timestamp, String signature,
+                                                 byte[] body) {
+        DirectoryProperties.Service service = organisation == null ? null : directory.service(organisation).orElse(null);
+        if (service == null) {
+            return Optional.empty();
+        }
+        return StandardWebhooks.verify(id, timestamp, signature, body, service.signingSecrets(),
+                service.ed25519PublicKeys(), clock.instant(), tolerance).valid() ? Optional.of(service.id()) : Optional.empty();
     }
 
     /** Refuses, and records the failed attempt in the audit log (who claimed to call, and why it failed). */
