@@ -292,4 +292,62 @@ class HostileInputIT {
         }
         assertThat(StoreCounts.of(jdbc)).isEqualTo(before);
     }
+
+    private HttpResponse<String> vcs(String method, String path, String accept, boolean signed) throws Exception {
+        String id = "msg_" + UUID.randomUUID();
+        long now = Instant.now().getEpochSecond();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(QUICK)
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
+        if (signed) {
+            request.header("webhook-organisation", HostileTraffic.ORG).header("webhook-id", id)
+                    .header("webhook-timestamp", Long.toString(now))
+                    .header("webhook-signature", StandardWebhooks.signV1(HostileTraffic.SECRET, id, now, new byte[0]));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void misusingHttpOnTheJsonApisIsProblemJsonWithTheRightStatus() throws Exception {
+        HttpResponse<String> wrongMethod = vcs("GET", "/vcs/v1/events", null, false);
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        assertProblemRefusal(wrongMethod);
+        assertThat(wrongMethod.headers().firstValue("Allow").orElse("")).contains("POST");
+        HttpResponse<String> notAcceptable = vcs("GET", "/vcs/v1/inbox", "text/html", true);
+        assertThat(notAcceptable.statusCode()).isEqualTo(406);
+        assertProblemRefusal(notAcceptable);
+        HttpResponse<String> badParameter = vcs("GET", "/vcs/v1/inbox?limit=lots", null, true);
+        assertThat(badParameter.statusCode()).isEqualTo(400);
+        assertProblemRefusal(badParameter);
+        HttpResponse<String> nowhere = vcs("GET", "/vcs/v1/nowhere", null, false);
+        assertThat(nowhere.statusCode()).isEqualTo(404);
+        assertProblemRefusal(nowhere);
+    }
+
+    @Test
+    void misusingHttpOnFhirIsAnOperationOutcomeWithTheRightStatus() throws Exception {
+        StoreCounts before = StoreCounts.of(jdbc);
+        String patient = patientJson();
+        for (String type : List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+                "application/octet-stream", "application/fhir+xml", "image/png")) {
+            HttpResponse<String> response = postFhir("/Patient", type, patient);
+            assertThat(response.statusCode()).as(type).isBetween(200, 499);
+            if (response.statusCode() >= 400) {
+                assertFhirRefusal(response);
+            }
+        }
+        HttpResponse<String> delete = fhir("DELETE", "/Patient/x", "application/fhir+json", new byte[0]);
+        assertThat(delete.statusCode()).isBetween(400, 499);
+        assertFhirRefusal(delete);
+        HttpResponse<String> empty = fhir("POST", "/Patient", "application/fhir+json", new byte[0]);
+        assertThat(empty.statusCode()).isEqualTo(400);
+        assertFhirRefusal(empty);
+        HttpResponse<String> wrongType = postFhir("/Patient", "application/fhir+json", CTX.newJsonParser()
+                .encodeResourceToString(new org.hl7.fhir.r4.model.Organization().setName("Not a patient")));
+        assertThat(wrongType.statusCode()).isBetween(400, 499);
+        assertFhirRefusal(wrongType);
+        assertThat(StoreCounts.of(jdbc).resources()).isLessThanOrEqualTo(before.resources() + 6);
+    }
 }
