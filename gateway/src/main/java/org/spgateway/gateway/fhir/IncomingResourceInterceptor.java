@@ -62,8 +62,13 @@ public class IncomingResourceInterceptor {
             // Only syntax errors stop this parse; invalid values are left for the validator, which names the element.
             LenientErrorHandler lenient = new LenientErrorHandler(false).setErrorOnInvalidValue(false);
             parsed = (Resource) encoding.newParser(fhirContext).setParserErrorHandler(lenient).parseResource(body);
-        } catch (DataFormatException | ClassCastException e) {
+        } catch (DataFormatException e) {
             throw malformed("Malformed FHIR " + encoding.name() + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            // HAPI's parser fails on some well-formed but nonsensical input with its own internal errors (a nested
+            // Bundle entry without a resource type, an unknown request method): the client's fault, and the
+            // exception's message names HAPI's internals, so say it plainly.
+            throw malformed("Malformed FHIR " + encoding.name() + ": the body is not a FHIR resource the gateway can read");
         }
         if (request.getRestOperationType() == RestOperationTypeEnum.TRANSACTION
                 && !(parsed instanceof Bundle bundle && bundle.getType() == Bundle.BundleType.TRANSACTION)) {

@@ -32,9 +32,19 @@ public class VcsRequestAuthenticator {
         this.audit = audit;
     }
 
-    /** The calling service, or a 401 problem saying what is wrong (never which secret was tried). */
+    /** Longest {@code webhook-id} accepted: the idempotency record keeps it (inbound_event.webhook_id). */
+    public static final int MAX_WEBHOOK_ID_LENGTH = 128;
+
+    /**
+     * The calling service, or a 401 problem saying what is wrong (never which secret was tried); a 400 problem for a
+     * {@code webhook-id} longer than {@value #MAX_WEBHOOK_ID_LENGTH} characters.
+     */
     public DirectoryProperties.Service authenticate(String organisation, String id, String timestamp, String signature,
                                                     byte[] body) {
+        if (id != null && id.length() > MAX_WEBHOOK_ID_LENGTH) {
+            throw new Problem.Exception(Problem.of(HttpStatus.BAD_REQUEST, "invalid-header", "Invalid header",
+                    "webhook-id must be at most " + MAX_WEBHOOK_ID_LENGTH + " characters"));
+        }
         DirectoryProperties.Service service = organisation == null ? null : directory.service(organisation).orElse(null);
         if (service == null) {
             throw unauthorised(organisation, "Name your organisation in the webhook-organisation header, as registered with the gateway");

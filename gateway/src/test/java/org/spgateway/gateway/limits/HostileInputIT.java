@@ -350,4 +350,45 @@ class HostileInputIT {
         assertFhirRefusal(wrongType);
         assertThat(StoreCounts.of(jdbc).resources()).isLessThanOrEqualTo(before.resources() + 6);
     }
+
+    @Test
+    void wellFormedNonsenseThatTripsHapisParserIs400NotAnInternalError() throws Exception {
+        // found by HostileInputFuzzIT: HAPI's parser throws NullPointerException / IllegalArgumentException for these
+        StoreCounts before = StoreCounts.of(jdbc);
+        for (String bundle : List.of(
+                "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":\"Patient\"}]}",
+                "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":null}]}",
+                "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"fullUrl\":\"urn:uuid:1\","
+                        + "\"resource\":{\"resourceType\":\"Patient\"},\"request\":{\"method\":\"BOGUS\",\"url\":\"Patient\"}}]}")) {
+            HttpResponse<String> response = postFhir("", "application/fhir+json", bundle);
+            assertThat(response.statusCode()).as(bundle).isEqualTo(400);
+            assertThat(assertFhirRefusal(response).getIssueFirstRep().getDiagnostics())
+                    .contains("Malformed FHIR JSON").doesNotContain("Exception").doesNotContain("ca.uhn");
+        }
+        assertThat(StoreCounts.of(jdbc)).isEqualTo(before);
+    }
+
+    @Test
+    void aSignedWebhookIdLongerThanTheIdempotencyRecordHoldsIs400() throws Exception {
+        // found by HostileInputFuzzIT: a 129-character webhook-id failed the INSERT into inbound_event with a 500
+        StoreCounts before = StoreCounts.of(jdbc);
+        for (int length : new int[] {128, 129, 5000}) {
+            String id = "m".repeat(length);
+            long now = Instant.now().getEpochSecond();
+            byte[] body = event("").getBytes(StandardCharsets.UTF_8);
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/vcs/v1/events"))
+                    .timeout(QUICK).header("Content-Type", "application/json").header("webhook-organisation", HostileTraffic.ORG)
+                    .header("webhook-id", id).header("webhook-timestamp", Long.toString(now))
+                    .header("webhook-signature", StandardWebhooks.signV1(HostileTraffic.SECRET, id, now, body))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (length <= 128) {
+                // authenticated; the referral is unknown
+                assertThat(response.statusCode()).isEqualTo(404);
+            } else {
+                assertThat(response.statusCode()).isEqualTo(400);
+                assertThat(assertProblemRefusal(response).path("detail").asText()).contains("at most 128");
+            }
+        }
+        assertThat(StoreCounts.of(jdbc)).isEqualTo(before);
+    }
 }
