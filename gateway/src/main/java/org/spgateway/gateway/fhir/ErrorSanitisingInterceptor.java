@@ -3,9 +3,11 @@ package org.spgateway.gateway.fhir;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -30,6 +32,12 @@ public class ErrorSanitisingInterceptor {
     public BaseServerResponseException sanitise(RequestDetails request, Throwable failure) {
         if (failure instanceof BaseServerResponseException known) {
             return known;
+        }
+        if (failure instanceof DataFormatException badValue) {
+            // HAPI's parsers and search-parameter binding throw this for a value in the request they cannot read
+            // (e.g. _lastUpdated=yesterday): the client's mistake, and its message names the value, not internals.
+            String message = "Invalid request: " + badValue.getMessage();
+            return new InvalidRequestException(message, OperationOutcomes.error(IssueType.INVALID, message));
         }
         Throwable cause = failure;
         while (cause.getCause() != null && !(cause instanceof DataAccessException) && !(cause instanceof TransactionException)) {

@@ -391,4 +391,28 @@ class HostileInputIT {
         }
         assertThat(StoreCounts.of(jdbc)).isEqualTo(before);
     }
+
+    @Test
+    void unreadableSearchValuesAre400AndAWildcardContentTypeIsNotAnInternalError() throws Exception {
+        // found by HostileInputFuzzIT: HAPI's search-parameter binding threw DataFormatException (500), and Spring's
+        // body reading threw on Content-Type */* (500)
+        for (String query : List.of("/Task?_lastUpdated=yesterday", "/ServiceRequest?_lastUpdated=%7B%7B7*7%7D%7D",
+                "/AuditEvent?date=NaN")) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/fhir" + query))
+                    .timeout(QUICK).header("Accept", "application/fhir+json").GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(query).isEqualTo(400);
+            assertThat(assertFhirRefusal(response).getIssueFirstRep().getDiagnostics()).startsWith("Invalid request");
+        }
+        String id = "msg_" + UUID.randomUUID();
+        long now = Instant.now().getEpochSecond();
+        byte[] body = event("").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> wildcard = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/vcs/v1/events"))
+                .timeout(QUICK).header("Content-Type", "*/*").header("webhook-organisation", HostileTraffic.ORG)
+                .header("webhook-id", id).header("webhook-timestamp", Long.toString(now))
+                .header("webhook-signature", StandardWebhooks.signV1(HostileTraffic.SECRET, id, now, body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        // read, authenticated and parsed: the referral is unknown
+        assertThat(wildcard.statusCode()).isEqualTo(404);
+        assertProblemRefusal(wildcard);
+    }
 }
