@@ -61,7 +61,16 @@ public class ResourceValidator {
 
     /** Problems in the raw body (JSON or XML) at error level or worse; empty when valid. */
     public List<OperationOutcomes.Issue> validate(String body) {
-        ValidationResult result = validator.validateWithResult(body);
+        ValidationResult result;
+        try {
+            result = validator.validateWithResult(body);
+        } catch (RuntimeException e) {
+            // The validator's own parser fails on some invalid input (e.g. "given": [null]) instead of reporting it.
+            // Only the exception's class is logged: its message can quote the body.
+            log.warn("The FHIR validator failed on a request body ({}); answered as invalid", e.getClass().getName());
+            return List.of(OperationOutcomes.Issue.error(IssueType.STRUCTURE, "The resource could not be validated: it is"
+                    + " not valid FHIR R4 (look for null values, or elements of the wrong type)", null));
+        }
         List<OperationOutcomes.Issue> issues = new ArrayList<>();
         for (SingleValidationMessage m : result.getMessages()) {
             if (m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL) {

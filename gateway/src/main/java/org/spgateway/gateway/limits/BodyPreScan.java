@@ -33,14 +33,20 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  *       the document, and invalid UTF-8;</li>
  *   <li>any XML DOCTYPE: FHIR XML never needs one, and it is how external entities (XXE) and entity expansion
  *       ("billion laughs") get in;</li>
- *   <li>on {@code /fhir}, a Bundle with more than {@code max-bundle-entries} entries (413), found by counting, so a
- *       Bundle of a hundred thousand entries is refused before HAPI builds a hundred thousand objects.</li>
+ *   <li>more than {@code max-elements} JSON values or XML elements and attributes (413), and on {@code /fhir} a
+ *       Bundle with more than {@code max-bundle-entries} entries (413): both found by counting, before HAPI builds an
+ *       object for each or the validator looks at each (its time grows faster than linearly with the number of
+ *       problems it finds: a 60 KB array of 20,000 empty objects kept it busy for minutes);</li>
+ *   <li>on {@code /fhir}, empty JSON objects and arrays and empty FHIR XML elements (422): never valid FHIR (ele-1), and
+ *       the cheapest way to make the validator report thousands of problems.</li>
  * </ul>
  * Anything else that is malformed is refused too (400): the scan reads the whole document, so a syntax error found
  * here would be found later anyway, and refusing it here keeps the parser's message (which can quote the body) out
  * of the answer.
  */
 public final class BodyPreScan {
+
+    private static final String FHIR_NAMESPACE = "http://hl7.org/fhir";
 
     /** Largest decimal exponent accepted in a JSON number, either sign. */
     public static final int MAX_EXPONENT = 1000;
@@ -59,8 +65,12 @@ public final class BodyPreScan {
             return new Refusal(400, IssueType.TOOCOSTLY, "limit-exceeded", "Body exceeds a limit", detail);
         }
 
-        static Refusal tooManyEntries(String detail) {
+        static Refusal tooLarge(String detail) {
             return new Refusal(413, IssueType.TOOCOSTLY, "too-large", "Request too large", detail);
+        }
+
+        static Refusal invalid(String detail) {
+            return new Refusal(422, IssueType.INVALID, "invalid-body", "Invalid body", detail);
         }
     }
 
@@ -145,6 +155,8 @@ public final class BodyPreScan {
             String resourceType = null;
             boolean inEntries = false;
             int entries = 0;
+            int elements = 0;
+            JsonToken previous = null;
             JsonToken token;
             while ((token = parser.nextToken()) != null) {
                 if (rootDone) {
@@ -153,6 +165,18 @@ public final class BodyPreScan {
                 if (inEntries && depth == 2 && token != JsonToken.END_ARRAY) {
                     entries++;
                 }
+                if (token.isStructStart() || token.isScalarValue()) {
+                    elements++;
+                    if (elements > limits.maxElements()) {
+                        return tooManyElements();
+                    }
+                }
+                if (fhir && ((token == JsonToken.END_OBJECT && previous == JsonToken.START_OBJECT)
+                        || (token == JsonToken.END_ARRAY && previous == JsonToken.START_ARRAY))) {
+                    return Refusal.invalid("Empty JSON objects and arrays are not allowed in FHIR (ele-1): leave the"
+                            + " property out" + at(parser));
+                }
+                previous = token;
                 switch (token) {
                     case START_OBJECT, START_ARRAY -> {
                         depth++;
@@ -236,7 +260,10 @@ public final class BodyPreScan {
             int depth = 0;
             String root = null;
             int entries = 0;
+            int elements = 0;
             long text = 0;
+            // per open element: whether it has attributes, child elements or text yet (depth is bounded, so is this)
+            boolean[] hasContent = new boolean[limits.maxNestingDepth() + 2];
             while (reader.hasNext()) {
                 int event = reader.next();
                 switch (event) {
@@ -250,6 +277,12 @@ public final class BodyPreScan {
                         if (depth > limits.maxNestingDepth()) {
                             return nestedTooDeep();
                         }
+                        elements += 1 + reader.getAttributeCount();
+                        if (elements > limits.maxElements()) {
+                            return tooManyElements();
+                        }
+                        hasContent[depth - 1] = true;
+                        hasContent[depth] = reader.getAttributeCount() > 0;
                         String name = reader.getLocalName();
                         if (name.length() > limits.maxPropertyNameLength()) {
                             return nameTooLong();
@@ -269,11 +302,23 @@ public final class BodyPreScan {
                         }
                     }
                     case XMLStreamConstants.END_ELEMENT -> {
+                        // FHIR element names start in lower case, resource names in upper case: an empty resource
+                        // (<Patient/>) is valid, an empty element (<name/>) never is
+                        String name = reader.getLocalName();
+                        if (fhir && !hasContent[depth] && FHIR_NAMESPACE.equals(reader.getNamespaceURI())
+                                && !name.isEmpty() && Character.isLowerCase(name.charAt(0))) {
+                            return Refusal.invalid("Empty elements are not allowed in FHIR (ele-1): <" + name
+                                    + "> has no value and no children" + at(reader.getLocation()));
+                        }
                         depth--;
                         text = 0;
                     }
                     case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE,
                             XMLStreamConstants.ENTITY_REFERENCE -> {
+                        if (event == XMLStreamConstants.ENTITY_REFERENCE
+                                || (event != XMLStreamConstants.SPACE && !reader.isWhiteSpace())) {
+                            hasContent[depth] = true;
+                        }
                         text += event == XMLStreamConstants.ENTITY_REFERENCE ? 1 : reader.getTextLength();
                         if (text > limits.maxStringLength()) {
                             return stringTooLong();
@@ -344,8 +389,12 @@ public final class BodyPreScan {
         return Refusal.tooCostly("A property name is longer than " + limits.maxPropertyNameLength() + " characters");
     }
 
+    private Refusal tooManyElements() {
+        return Refusal.tooLarge("The body has more than " + limits.maxElements() + " elements; send less in one request");
+    }
+
     private Refusal tooManyEntries(int entries) {
-        return Refusal.tooManyEntries("The Bundle has " + entries + " entries; at most " + maxBundleEntries
+        return Refusal.tooLarge("The Bundle has " + entries + " entries; at most " + maxBundleEntries
                 + " are accepted in one request");
     }
 

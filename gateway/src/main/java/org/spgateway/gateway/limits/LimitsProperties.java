@@ -15,6 +15,10 @@ import org.springframework.validation.annotation.Validated;
  * @param maxStringLength        longest JSON string or XML attribute value or text, in characters
  * @param maxNumberLength        longest JSON number, in characters (its exponent is also bounded, see BodyPreScan)
  * @param maxPropertyNameLength  longest JSON property name or XML element/attribute name, in characters
+ * @param maxElements            most JSON values (objects, arrays, strings, numbers, literals) or XML elements and
+ *                               attributes in one body: the FHIR validator's time grows faster than linearly with the
+ *                               number of problems it finds, so a small body of many tiny invalid elements must be
+ *                               refused before it is validated
  */
 @Validated
 @ConfigurationProperties("spgateway.limits")
@@ -22,5 +26,6 @@ public record LimitsProperties(
         @DefaultValue("64") @Min(8) @Max(1000) int maxNestingDepth,
         @DefaultValue("262144") @Min(1024) int maxStringLength,
         @DefaultValue("64") @Min(20) @Max(1000) int maxNumberLength,
-        @DefaultValue("1024") @Min(64) @Max(100000) int maxPropertyNameLength) {
+        @DefaultValue("1024") @Min(64) @Max(100000) int maxPropertyNameLength,
+        @DefaultValue("2000") @Min(100) int maxElements) {
 }

@@ -15,7 +15,8 @@ class BodyPreScanTest {
 
     private static final int DEPTH = 64;
     private static final int STRING = 2048;
-    private final BodyPreScan scan = new BodyPreScan(new LimitsProperties(DEPTH, STRING, 64, 128), 100);
+    private static final int ELEMENTS = 2000;
+    private final BodyPreScan scan = new BodyPreScan(new LimitsProperties(DEPTH, STRING, 64, 128, ELEMENTS), 100);
 
     private Refusal json(String body) {
         return scan.scan(body.getBytes(StandardCharsets.UTF_8), Format.JSON, true);
@@ -32,6 +33,9 @@ class BodyPreScanTest {
         int levels = depth - 1;
         for (int i = 0; i < levels; i++) {
             b.append(i % 2 == 0 ? ",\"extension\":[" : "{\"url\":\"x\"");
+        }
+        if ((levels - 1) % 2 == 0) {
+            b.append("1"); // no empty array innermost: that would be refused for emptiness
         }
         for (int i = levels - 1; i >= 0; i--) {
             b.append(i % 2 == 0 ? "]" : "}");
@@ -184,5 +188,38 @@ class BodyPreScanTest {
         assertThat(BodyPreScan.formatOf(null, new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf, '['})).isEqualTo(Format.JSON);
         assertThat(BodyPreScan.formatOf("text/plain", "hello".getBytes(StandardCharsets.UTF_8))).isNull();
         assertThat(BodyPreScan.formatOf(null, new byte[0])).isNull();
+    }
+
+    @Test
+    void elementsAreCountedAndRefusedPastTheLimit() {
+        // the root object, "resourceType" and the array are 3 values; each item 1 more
+        String withItems = "{\"resourceType\":\"Patient\",\"x\":[" + String.join(",", java.util.Collections.nCopies(ELEMENTS - 3, "1")) + "]}";
+        assertThat(json(withItems)).isNull();
+        Refusal refusal = json(withItems.replace("[1,", "[1,1,"));
+        assertThat(refusal.status()).isEqualTo(413);
+        assertThat(refusal.detail()).contains("more than 2000 elements");
+        // XML: the root element, then an element and an attribute per item
+        String xmlItems = "<Patient xmlns=\"http://hl7.org/fhir\">" + "<active value=\"true\"/>".repeat((ELEMENTS - 1) / 2)
+                + "</Patient>";
+        assertThat(xml(xmlItems)).isNull();
+        assertThat(xml(xmlItems.replace("<Patient xmlns=\"http://hl7.org/fhir\">",
+                "<Patient xmlns=\"http://hl7.org/fhir\"><active value=\"true\"/>")).status()).isEqualTo(413);
+    }
+
+    @Test
+    void emptyFhirObjectsArraysAndElementsAre422ButNotForVcsNorForResourcesOrXhtml() {
+        Refusal emptyObject = json("{\"resourceType\":\"Patient\",\"name\":[{}]}");
+        assertThat(emptyObject.status()).isEqualTo(422);
+        assertThat(emptyObject.issue()).isEqualTo(IssueType.INVALID);
+        assertThat(emptyObject.detail()).contains("Empty JSON objects and arrays");
+        assertThat(json("{\"resourceType\":\"Patient\",\"name\":[]}").status()).isEqualTo(422);
+        assertThat(scan.scan("{\"type\":\"x\",\"a\":{},\"b\":[]}".getBytes(StandardCharsets.UTF_8), Format.JSON, false)).isNull();
+        assertThat(xml("<Patient xmlns=\"http://hl7.org/fhir\"><name/></Patient>").detail()).contains("<name> has no value");
+        assertThat(xml("<Patient xmlns=\"http://hl7.org/fhir\"><name>  </name></Patient>")).isNotNull();
+        assertThat(xml("<Patient xmlns=\"http://hl7.org/fhir\"/>")).isNull();
+        assertThat(xml("<Bundle xmlns=\"http://hl7.org/fhir\"><type value=\"transaction\"/><entry><resource><Patient/></resource>"
+                + "</entry></Bundle>")).isNull();
+        assertThat(xml("<Patient xmlns=\"http://hl7.org/fhir\"><text><status value=\"generated\"/>"
+                + "<div xmlns=\"http://www.w3.org/1999/xhtml\">a<br/>b</div></text></Patient>")).isNull();
     }
 }

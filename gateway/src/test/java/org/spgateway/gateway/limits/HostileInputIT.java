@@ -415,4 +415,40 @@ class HostileInputIT {
         assertThat(wildcard.statusCode()).isEqualTo(404);
         assertProblemRefusal(wildcard);
     }
+
+    @Test
+    void manyTinyInvalidElementsAreRefusedBeforeTheValidatorSpendsMinutesOnThem() throws Exception {
+        // found by HostileInputFuzzIT: 20,000 empty References (60 KB) kept the validator busy for minutes
+        StoreCounts before = StoreCounts.of(jdbc);
+        String bundle = Files.readString(Path.of("../docs/examples/referral-bundle.json"));
+        for (String item : List.of("{\"id\":\"a\"}", "{\"display\":\"\"}", "{\"x\":1}")) {
+            String hostile = bundle.replace("\"reasonReference\"", "\"supportingInfo\":["
+                    + String.join(",", java.util.Collections.nCopies(20_000, item)) + "],\"reasonReference\"");
+            long start = System.nanoTime();
+            HttpResponse<String> response = postFhir("", "application/fhir+json", hostile);
+            assertThat(response.statusCode()).isEqualTo(413);
+            assertThat(assertFhirRefusal(response).getIssueFirstRep().getDiagnostics()).contains("more than 2000 elements");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+        // an empty object is never valid FHIR: refused without validation, as the validator would (422)
+        long start = System.nanoTime();
+        HttpResponse<String> empty = postFhir("", "application/fhir+json", bundle.replace("\"reasonReference\"",
+                "\"supportingInfo\":[" + String.join(",", java.util.Collections.nCopies(20_000, "{}")) + "],\"reasonReference\""));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(empty.statusCode()).isEqualTo(422);
+        assertThat(assertFhirRefusal(empty).getIssueFirstRep().getDiagnostics()).contains("Empty JSON objects");
+        assertThat(StoreCounts.of(jdbc)).isEqualTo(before);
+    }
+
+    @Test
+    void aNullInAPrimitiveArrayIs422NotAnInternalError() throws Exception {
+        // found by HostileInputFuzzIT: the validator's own parser threw NullPointerException on this
+        StoreCounts before = StoreCounts.of(jdbc);
+        String patient = patientJson().replace("\"given\":[\"Margaret\"]", "\"given\":[null]");
+        assertThat(patient).contains("[null]");
+        HttpResponse<String> response = postFhir("/Patient", "application/fhir+json", patient);
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertFhirRefusal(response);
+        assertThat(StoreCounts.of(jdbc)).isEqualTo(before);
+    }
 }
