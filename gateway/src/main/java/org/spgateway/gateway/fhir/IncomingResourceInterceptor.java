@@ -50,6 +50,10 @@ public class IncomingResourceInterceptor {
                     OperationOutcomes.error(IssueType.REQUIRED, "The request has no body; a FHIR resource is required"));
         }
         String body = new String(bytes, StandardCharsets.UTF_8);
+        if (body.startsWith("\uFEFF")) {
+            // a UTF-8 byte order mark: harmless, but the validator's XML reader takes it for content before the prolog
+            body = body.substring(1);
+        }
         EncodingEnum encoding = RestfulServerUtils.determineRequestEncodingNoDefault(request);
         if (encoding == null) {
             encoding = EncodingEnum.detectEncodingNoDefault(body);

@@ -27,6 +27,10 @@ public final class FilterAnswers {
         return path.equals("/fhir") || path.startsWith("/fhir/");
     }
 
+    /** A content type and the body to send with it. */
+    public record Answer(String contentType, String body) {
+    }
+
     /**
      * Writes the refusal.
      *
@@ -35,32 +39,46 @@ public final class FilterAnswers {
      */
     public static void refuse(HttpServletRequest request, HttpServletResponse response, int status, IssueType issue,
                               String problemKind, String title, String detail) throws IOException {
+        Answer answer = answer(isFhir(request), wantsXml(request), status, issue, problemKind, title, detail);
         response.setStatus(status);
-        String body;
-        if (isFhir(request)) {
-            FhirContext fhir = FhirContext.forR4Cached();
-            var outcome = OperationOutcomes.error(issue, detail);
-            if (wantsXml(request)) {
-                response.setContentType("application/fhir+xml;charset=utf-8");
-                body = fhir.newXmlParser().encodeResourceToString(outcome);
-            } else {
-                response.setContentType("application/fhir+json;charset=utf-8");
-                body = fhir.newJsonParser().encodeResourceToString(outcome);
-            }
-        } else {
-            response.setContentType("application/problem+json;charset=utf-8");
-            body = Problem.of(HttpStatus.valueOf(status), problemKind, title, detail).toJson();
-        }
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.setContentType(answer.contentType());
+        byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
+    }
+
+    /** The answer for a FHIR request (an OperationOutcome) or any other (problem+json). */
+    public static Answer answer(boolean fhir, boolean xml, int status, IssueType issue, String problemKind, String title,
+                                String detail) {
+        if (fhir) {
+            FhirContext context = FhirContext.forR4Cached();
+            var outcome = OperationOutcomes.error(issue, detail);
+            return xml ? new Answer("application/fhir+xml;charset=utf-8", context.newXmlParser().encodeResourceToString(outcome))
+                    : new Answer("application/fhir+json;charset=utf-8", context.newJsonParser().encodeResourceToString(outcome));
+        }
+        HttpStatus httpStatus = HttpStatus.resolve(status);
+        return new Answer("application/problem+json;charset=utf-8",
+                Problem.of(httpStatus == null ? HttpStatus.BAD_REQUEST : httpStatus, problemKind, title, detail).toJson());
+    }
+
+    /** The OperationOutcome issue code that fits an HTTP status. */
+    public static IssueType issueFor(int status) {
+        return switch (status) {
+            case 401, 403 -> IssueType.SECURITY;
+            case 404, 410 -> IssueType.NOTFOUND;
+            case 405, 406, 415 -> IssueType.NOTSUPPORTED;
+            case 408 -> IssueType.TIMEOUT;
+            case 413, 414, 431 -> IssueType.TOOCOSTLY;
+            case 429 -> IssueType.THROTTLED;
+            default -> status >= 500 ? IssueType.EXCEPTION : IssueType.INVALID;
+        };
     }
 
     /**
      * {@code _format=xml} in the query string or an Accept header naming XML but not JSON. The query string is read
      * by hand: {@code getParameter} could make the container read a form body.
      */
-    private static boolean wantsXml(HttpServletRequest request) {
+    public static boolean wantsXml(HttpServletRequest request) {
         String query = request.getQueryString();
         if (query != null) {
             for (String pair : query.split("&")) {

@@ -6,6 +6,9 @@ import java.util.Set;
 import org.spgateway.gateway.config.FhirProperties;
 import org.spgateway.gateway.fhir.RequestSizeLimitFilter;
 import org.spgateway.gateway.vcs.VcsRequestAuthenticator;
+import org.apache.catalina.core.StandardHost;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -37,6 +40,17 @@ public class LimitsConfig {
         registration.addUrlPatterns("/fhir/*", "/vcs/*");
         registration.setOrder(RateLimitFilter.ORDER + 10);
         return registration;
+    }
+
+    /** Tomcat's own refusals (oversized headers, bad URLs) answered as OperationOutcome or problem+json. */
+    @Bean
+    public WebServerFactoryCustomizer<TomcatServletWebServerFactory> containerErrorAnswers() {
+        // The host adds its error report valve when it starts, innermost: it reports before any other.
+        return factory -> factory.addContextCustomizers(context -> {
+            if (context.getParent() instanceof StandardHost host) {
+                host.setErrorReportValveClass(ContainerErrorValve.class.getName());
+            }
+        });
     }
 
     /** The VCS organisation whose signature on this request verifies (the body is the one the size filter buffered). */

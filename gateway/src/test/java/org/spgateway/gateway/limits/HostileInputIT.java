@@ -451,4 +451,46 @@ class HostileInputIT {
         assertFhirRefusal(response);
         assertThat(StoreCounts.of(jdbc)).isEqualTo(before);
     }
+
+    @Test
+    void whatTomcatRefusesItselfIsStillAnOperationOutcomeOrProblemJson() throws Exception {
+        // found by HostileInputFuzzIT: a URL over Tomcat's header size limit got Tomcat's HTML error page
+        String longQuery = "?name=" + "x".repeat(10_000);
+        HttpResponse<String> fhir = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/fhir/Patient" + longQuery))
+                .timeout(QUICK).GET().build(), HttpResponse.BodyHandlers.ofString());
+        // a request line over Tomcat's limit cannot be parsed, so which endpoint was meant is unknown: problem+json
+        assertThat(fhir.statusCode()).isEqualTo(400);
+        assertProblemRefusal(fhir);
+        assertThat(fhir.body()).doesNotContain("Tomcat").doesNotContain("<html");
+        HttpResponse<String> vcs = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/vcs/v1/inbox" + longQuery))
+                .timeout(QUICK).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(vcs.statusCode()).isBetween(400, 499);
+        assertProblemRefusal(vcs);
+        assertThat(vcs.body()).doesNotContain("Tomcat").doesNotContain("<html");
+        // the last-resort error page is no page of its own
+        HttpResponse<String> error = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/error"))
+                .timeout(QUICK).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(error.statusCode()).isEqualTo(404);
+        assertProblemRefusal(error);
+    }
+
+    @Test
+    void aFormBodyOnAnUpdateAndAByteOrderMarkAreNoInternalErrors() throws Exception {
+        // found by HostileInputFuzzIT: Spring's form filter failed on an undecodable PUT form body (500), and a UTF-8
+        // byte order mark made the validator log an error for every XML body that had one
+        HttpResponse<String> created = postFhir("/Patient", "application/fhir+json", patientJson());
+        String patientId = created.headers().firstValue("Location").orElseThrow().replaceAll(".*/Patient/([^/]+).*", "$1");
+        StoreCounts before = StoreCounts.of(jdbc);
+        byte[] garbage = {'%', (byte) 0xff, '=', '%', 'z', 'z', '&', (byte) 0xc3};
+        HttpResponse<String> form = fhir("PUT", "/Patient/" + patientId, "application/x-www-form-urlencoded", garbage);
+        assertThat(form.statusCode()).isBetween(400, 499);
+        assertFhirRefusal(form);
+        assertThat(StoreCounts.of(jdbc)).isEqualTo(before);
+        String xml = CTX.newXmlParser().encodeResourceToString(Referrals.valid().withoutNhsNumber().patient());
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] withBom = new byte[bom.length + xml.getBytes(StandardCharsets.UTF_8).length];
+        System.arraycopy(bom, 0, withBom, 0, 3);
+        System.arraycopy(xml.getBytes(StandardCharsets.UTF_8), 0, withBom, 3, withBom.length - 3);
+        assertThat(fhir("POST", "/Patient", "application/fhir+xml", withBom).statusCode()).isEqualTo(201);
+    }
 }
