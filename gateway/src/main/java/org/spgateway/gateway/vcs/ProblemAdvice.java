@@ -4,6 +4,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -48,7 +49,12 @@ public class ProblemAdvice {
                     "A parameter or the body could not be read as the type this endpoint expects").toResponse();
         }
         String incident = UUID.randomUUID().toString();
-        log.error("JSON API request failed unexpectedly, incident {}", incident, e);
+        if (e instanceof DataAccessException) {
+            // a store failure's message can carry the values of the statement: its class is enough to start from
+            log.error("JSON API request failed on the store, incident {}: {}", incident, e.getClass().getName());
+        } else {
+            log.error("JSON API request failed unexpectedly, incident {}", incident, e);
+        }
         return Problem.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
                 "Internal error (incident " + incident + ")").toResponse();
     }
