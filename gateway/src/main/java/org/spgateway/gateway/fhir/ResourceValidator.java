@@ -64,8 +64,12 @@ public class ResourceValidator {
         ValidationResult result;
         try {
             result = validator.validateWithResult(body);
-        } catch (RuntimeException e) {
-            // The validator's own parser fails on some invalid input (e.g. "given": [null]) instead of reporting it.
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal; // out of memory or stack: not the input's fault to report
+            }
+            // The validator fails on some invalid input instead of reporting it: its parser on "given": [null], its
+            // rules with java.lang.Error on an XML element repeated where only one is allowed (Bundle.entry.request.url).
             // Only the exception's class is logged: its message can quote the body.
             log.warn("The FHIR validator failed on a request body ({}); answered as invalid", e.getClass().getName());
             return List.of(OperationOutcomes.Issue.error(IssueType.STRUCTURE, "The resource could not be validated: it is"

@@ -441,6 +441,20 @@ class HostileInputIT {
     }
 
     @Test
+    void anXmlElementRepeatedWhereOnlyOneIsAllowedIs422NotAnInternalError() throws Exception {
+        // found by HostileInputFuzzIT: the validator threw java.lang.Error on a Bundle entry with two request urls
+        StoreCounts before = StoreCounts.of(jdbc);
+        String xml = CTX.newXmlParser().encodeResourceToString(CTX.newJsonParser().parseResource(
+                Files.readString(Path.of("../docs/examples/referral-bundle.json"))));
+        String twice = xml.replaceFirst("(<url value=\"Patient\"/>)", "$1$1");
+        assertThat(twice).isNotEqualTo(xml);
+        HttpResponse<String> response = postFhir("", "application/fhir+xml", twice);
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertFhirRefusal(response);
+        assertThat(StoreCounts.of(jdbc)).isEqualTo(before);
+    }
+
+    @Test
     void aNullInAPrimitiveArrayIs422NotAnInternalError() throws Exception {
         // found by HostileInputFuzzIT: the validator's own parser threw NullPointerException on this
         StoreCounts before = StoreCounts.of(jdbc);
