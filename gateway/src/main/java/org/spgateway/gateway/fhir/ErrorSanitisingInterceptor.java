@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.transaction.TransactionException;
@@ -31,7 +32,13 @@ public class ErrorSanitisingInterceptor {
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException sanitise(RequestDetails request, Throwable failure) {
         if (failure instanceof BaseServerResponseException known) {
-            return known;
+            if (!(known instanceof InternalErrorException) || known.getCause() == null
+                    || known.getCause() instanceof BaseServerResponseException) {
+                return known;
+            }
+            // HAPI wraps what a provider or interceptor threw in a 500 whose message quotes it (SQL, class names):
+            // answer for the cause instead
+            failure = known.getCause();
         }
         if (failure instanceof DataFormatException badValue) {
             // HAPI's parsers and search-parameter binding throw this for a value in the request they cannot read
@@ -47,15 +54,20 @@ public class ErrorSanitisingInterceptor {
             return new ResourceVersionConflictException("A concurrent request changed the same resource; retry the request");
         }
         String incident = UUID.randomUUID().toString();
-        if (cause instanceof TransientDataAccessException || cause instanceof TransactionException
-                || cause instanceof DataAccessException) {
+        if (!(cause instanceof DataIntegrityViolationException) && (cause instanceof TransientDataAccessException
+                || cause instanceof TransactionException || cause instanceof DataAccessException)) {
             log.error("FHIR request failed on the store, incident {}: {}", incident, cause.getClass().getName());
             var unavailable = new ServiceUnavailableException("The store is unavailable; nothing was saved. Retry later (incident "
                     + incident + ")");
             unavailable.setOperationOutcome(OperationOutcomes.error(IssueType.TRANSIENT, unavailable.getMessage()));
             return unavailable;
         }
-        log.error("FHIR request failed unexpectedly, incident {}", incident, failure);
+        if (cause instanceof DataAccessException) {
+            // not retryable (a constraint the request broke): its message carries the statement's values
+            log.error("FHIR request failed on the store, incident {}: {}", incident, cause.getClass().getName());
+        } else {
+            log.error("FHIR request failed unexpectedly, incident {}", incident, failure);
+        }
         InternalErrorException internal = new InternalErrorException("Internal error (incident " + incident + ")");
         internal.setOperationOutcome(OperationOutcomes.error(IssueType.EXCEPTION, internal.getMessage()));
         return internal;

@@ -93,6 +93,13 @@ public class ResourceValidator {
                 issues.add(OperationOutcomes.Issue.error(IssueType.INVALID,
                         "NHS number must be 10 digits with a valid modulus-11 check digit", path + ".value"));
             }
+            if (element instanceof Identifier id) {
+                tooLongToStore(issues, id.getSystem(), path + ".system");
+                tooLongToStore(issues, id.getValue(), path + ".value");
+            }
+            if (element instanceof org.hl7.fhir.r4.model.Reference reference) {
+                tooLongToStore(issues, reference.getReference(), path + ".reference");
+            }
             if (element instanceof ServiceRequest sr && sr.hasSubject() && sr.getSubject().hasReference()
                     && !isPatientReference(sr.getSubject().getReference())) {
                 issues.add(OperationOutcomes.Issue.error(IssueType.INVALID,
@@ -100,6 +107,16 @@ public class ResourceValidator {
             }
         });
         return issues;
+    }
+
+    /** Longest identifier system or value, or reference, the store keeps for searching (fhir_search_index). */
+    static final int MAX_SEARCHABLE_LENGTH = 255;
+
+    private static void tooLongToStore(List<OperationOutcomes.Issue> issues, String value, String path) {
+        if (value != null && value.length() > MAX_SEARCHABLE_LENGTH) {
+            issues.add(OperationOutcomes.Issue.error(IssueType.TOOLONG, "Longer than " + MAX_SEARCHABLE_LENGTH
+                    + " characters, the most the gateway keeps for searching", path));
+        }
     }
 
     private static boolean isPatientReference(String reference) {

@@ -455,6 +455,23 @@ class HostileInputIT {
     }
 
     @Test
+    void anIdentifierTooLongToIndexIs422NamingItNotAFailedInsert() throws Exception {
+        // found by HostileInputFuzzIT: a 10,000-character identifier failed the search-index INSERT (500, SQL quoted)
+        StoreCounts before = StoreCounts.of(jdbc);
+        org.hl7.fhir.r4.model.Patient patient = Referrals.valid().withoutNhsNumber().patient();
+        patient.addIdentifier().setSystem("https://example.org/ids").setValue("i".repeat(256));
+        HttpResponse<String> response = postFhir("/Patient", "application/fhir+json", CTX.newJsonParser().encodeResourceToString(patient));
+        assertThat(response.statusCode()).isEqualTo(422);
+        OperationOutcome outcome = assertFhirRefusal(response);
+        assertThat(outcome.getIssueFirstRep().getExpression().get(0).getValue()).isEqualTo("Patient.identifier[0].value");
+        assertThat(response.body()).doesNotContain("SQL").doesNotContain("INSERT");
+        assertThat(StoreCounts.of(jdbc)).isEqualTo(before);
+        patient.getIdentifierFirstRep().setValue("i".repeat(255));
+        assertThat(postFhir("/Patient", "application/fhir+json", CTX.newJsonParser().encodeResourceToString(patient)).statusCode())
+                .isEqualTo(201);
+    }
+
+    @Test
     void aNullInAPrimitiveArrayIs422NotAnInternalError() throws Exception {
         // found by HostileInputFuzzIT: the validator's own parser threw NullPointerException on this
         StoreCounts before = StoreCounts.of(jdbc);
