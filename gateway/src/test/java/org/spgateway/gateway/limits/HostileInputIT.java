@@ -472,6 +472,17 @@ class HostileInputIT {
     }
 
     @Test
+    void aVcsNumberBeyondADoublesRangeIs422NotAnInternalError() throws Exception {
+        // found by HostileInputFuzzIT: 1E+1000 where the schema expects a string made the schema validator throw
+        StoreCounts before = StoreCounts.of(jdbc);
+        HttpResponse<String> response = postEvent("{\"type\":\"referral.cancelled\",\"referralId\":\"" + UUID.randomUUID()
+                + "\",\"occurredAt\":\"" + Instant.now() + "\",\"cancelledBy\":1E+1000,\"reason\":\"Moved away\"}", true);
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertThat(assertProblemRefusal(response).path("type").asText()).endsWith("/invalid-event");
+        assertThat(StoreCounts.of(jdbc)).isEqualTo(before);
+    }
+
+    @Test
     void aNullInAPrimitiveArrayIs422NotAnInternalError() throws Exception {
         // found by HostileInputFuzzIT: the validator's own parser threw NullPointerException on this
         StoreCounts before = StoreCounts.of(jdbc);
