@@ -3,15 +3,18 @@ package org.spgateway.gateway.fhir;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.transaction.TransactionException;
@@ -29,7 +32,19 @@ public class ErrorSanitisingInterceptor {
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException sanitise(RequestDetails request, Throwable failure) {
         if (failure instanceof BaseServerResponseException known) {
-            return known;
+            if (!(known instanceof InternalErrorException) || known.getCause() == null
+                    || known.getCause() instanceof BaseServerResponseException) {
+                return known;
+            }
+            // HAPI wraps what a provider or interceptor threw in a 500 whose message quotes it (SQL, class names):
+            // answer for the cause instead
+            failure = known.getCause();
+        }
+        if (failure instanceof DataFormatException badValue) {
+            // HAPI's parsers and search-parameter binding throw this for a value in the request they cannot read
+            // (e.g. _lastUpdated=yesterday): the client's mistake, and its message names the value, not internals.
+            String message = "Invalid request: " + badValue.getMessage();
+            return new InvalidRequestException(message, OperationOutcomes.error(IssueType.INVALID, message));
         }
         Throwable cause = failure;
         while (cause.getCause() != null && !(cause instanceof DataAccessException) && !(cause instanceof TransactionException)) {
@@ -39,15 +54,20 @@ public class ErrorSanitisingInterceptor {
             return new ResourceVersionConflictException("A concurrent request changed the same resource; retry the request");
         }
         String incident = UUID.randomUUID().toString();
-        if (cause instanceof TransientDataAccessException || cause instanceof TransactionException
-                || cause instanceof DataAccessException) {
+        if (!(cause instanceof DataIntegrityViolationException) && (cause instanceof TransientDataAccessException
+                || cause instanceof TransactionException || cause instanceof DataAccessException)) {
             log.error("FHIR request failed on the store, incident {}: {}", incident, cause.getClass().getName());
             var unavailable = new ServiceUnavailableException("The store is unavailable; nothing was saved. Retry later (incident "
                     + incident + ")");
             unavailable.setOperationOutcome(OperationOutcomes.error(IssueType.TRANSIENT, unavailable.getMessage()));
             return unavailable;
         }
-        log.error("FHIR request failed unexpectedly, incident {}", incident, failure);
+        if (cause instanceof DataAccessException) {
+            // not retryable (a constraint the request broke): its message carries the statement's values
+            log.error("FHIR request failed on the store, incident {}: {}", incident, cause.getClass().getName());
+        } else {
+            log.error("FHIR request failed unexpectedly, incident {}", incident, failure);
+        }
         InternalErrorException internal = new InternalErrorException("Internal error (incident " + incident + ")");
         internal.setOperationOutcome(OperationOutcomes.error(IssueType.EXCEPTION, internal.getMessage()));
         return internal;

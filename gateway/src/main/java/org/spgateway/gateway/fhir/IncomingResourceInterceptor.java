@@ -50,6 +50,10 @@ public class IncomingResourceInterceptor {
                     OperationOutcomes.error(IssueType.REQUIRED, "The request has no body; a FHIR resource is required"));
         }
         String body = new String(bytes, StandardCharsets.UTF_8);
+        if (body.startsWith("\uFEFF")) {
+            // a UTF-8 byte order mark: harmless, but the validator's XML reader takes it for content before the prolog
+            body = body.substring(1);
+        }
         EncodingEnum encoding = RestfulServerUtils.determineRequestEncodingNoDefault(request);
         if (encoding == null) {
             encoding = EncodingEnum.detectEncodingNoDefault(body);
@@ -62,8 +66,13 @@ public class IncomingResourceInterceptor {
             // Only syntax errors stop this parse; invalid values are left for the validator, which names the element.
             LenientErrorHandler lenient = new LenientErrorHandler(false).setErrorOnInvalidValue(false);
             parsed = (Resource) encoding.newParser(fhirContext).setParserErrorHandler(lenient).parseResource(body);
-        } catch (DataFormatException | ClassCastException e) {
+        } catch (DataFormatException e) {
             throw malformed("Malformed FHIR " + encoding.name() + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            // HAPI's parser fails on some well-formed but nonsensical input with its own internal errors (a nested
+            // Bundle entry without a resource type, an unknown request method): the client's fault, and the
+            // exception's message names HAPI's internals, so say it plainly.
+            throw malformed("Malformed FHIR " + encoding.name() + ": the body is not a FHIR resource the gateway can read");
         }
         if (request.getRestOperationType() == RestOperationTypeEnum.TRANSACTION
                 && !(parsed instanceof Bundle bundle && bundle.getType() == Bundle.BundleType.TRANSACTION)) {

@@ -4,6 +4,8 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
@@ -11,13 +13,16 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.spgateway.gateway.limits.FilterAnswers;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Refuses request bodies over the configured size with 413 before anything parses them, whether the client
- * declared a Content-Length or streamed the body chunked. HAPI's JSON parser lifts Jackson's own string-length
- * cap, so this filter is what keeps a huge body from reaching it.
+ * declared a Content-Length or streamed the body chunked, and keeps the body it read for the filters after it
+ * ({@link #bufferedBody}): the body pre-scan then bounds its shape (depth, strings, numbers, Bundle entries) before
+ * HAPI, whose JSON parser lifts Jackson's own string-length cap, or any controller parses it.
  */
 public class RequestSizeLimitFilter extends OncePerRequestFilter {
 
@@ -65,20 +70,24 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
 
     /** 413 as an OperationOutcome on the FHIR endpoint, as RFC 9457 problem+json on the JSON APIs. */
     private void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.setStatus(413);
         response.setHeader("Connection", "close");
-        String message = "The request body is larger than the limit of " + maxBytes + " bytes";
-        String body;
-        if (request.getRequestURI().startsWith(request.getContextPath() + "/fhir")) {
-            response.setContentType("application/fhir+json;charset=utf-8");
-            body = "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
-                    + "\"code\":\"too-costly\",\"diagnostics\":\"" + message + "\"}]}";
-        } else {
-            response.setContentType("application/problem+json;charset=utf-8");
-            body = "{\"type\":\"https://spgateway.org/problems/too-large\",\"title\":\"Request too large\","
-                    + "\"status\":413,\"detail\":\"" + message + "\"}";
+        FilterAnswers.refuse(request, response, 413, IssueType.TOOCOSTLY, "too-large", "Request too large",
+                "The request body is larger than the limit of " + maxBytes + " bytes");
+    }
+
+    /**
+     * The body this filter buffered for the request (looking through any wrappers other filters added), so later
+     * filters can read it without consuming it; empty if the request was not buffered (a GET, or another path).
+     */
+    public static Optional<byte[]> bufferedBody(ServletRequest request) {
+        ServletRequest current = request;
+        while (current instanceof ServletRequestWrapper wrapper) {
+            if (current instanceof BufferedBodyRequest buffered) {
+                return Optional.of(buffered.body);
+            }
+            current = wrapper.getRequest();
         }
-        response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+        return Optional.empty();
     }
 
     private static final class BufferedBodyRequest extends HttpServletRequestWrapper {

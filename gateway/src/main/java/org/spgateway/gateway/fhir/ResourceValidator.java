@@ -61,7 +61,20 @@ public class ResourceValidator {
 
     /** Problems in the raw body (JSON or XML) at error level or worse; empty when valid. */
     public List<OperationOutcomes.Issue> validate(String body) {
-        ValidationResult result = validator.validateWithResult(body);
+        ValidationResult result;
+        try {
+            result = validator.validateWithResult(body);
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal; // out of memory or stack: not the input's fault to report
+            }
+            // The validator fails on some invalid input instead of reporting it: its parser on "given": [null], its
+            // rules with java.lang.Error on an XML element repeated where only one is allowed (Bundle.entry.request.url).
+            // Only the exception's class is logged: its message can quote the body.
+            log.warn("The FHIR validator failed on a request body ({}); answered as invalid", e.getClass().getName());
+            return List.of(OperationOutcomes.Issue.error(IssueType.STRUCTURE, "The resource could not be validated: it is"
+                    + " not valid FHIR R4 (look for null values, or elements of the wrong type)", null));
+        }
         List<OperationOutcomes.Issue> issues = new ArrayList<>();
         for (SingleValidationMessage m : result.getMessages()) {
             if (m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL) {
@@ -80,6 +93,13 @@ public class ResourceValidator {
                 issues.add(OperationOutcomes.Issue.error(IssueType.INVALID,
                         "NHS number must be 10 digits with a valid modulus-11 check digit", path + ".value"));
             }
+            if (element instanceof Identifier id) {
+                tooLongToStore(issues, id.getSystem(), path + ".system");
+                tooLongToStore(issues, id.getValue(), path + ".value");
+            }
+            if (element instanceof org.hl7.fhir.r4.model.Reference reference) {
+                tooLongToStore(issues, reference.getReference(), path + ".reference");
+            }
             if (element instanceof ServiceRequest sr && sr.hasSubject() && sr.getSubject().hasReference()
                     && !isPatientReference(sr.getSubject().getReference())) {
                 issues.add(OperationOutcomes.Issue.error(IssueType.INVALID,
@@ -87,6 +107,16 @@ public class ResourceValidator {
             }
         });
         return issues;
+    }
+
+    /** Longest identifier system or value, or reference, the store keeps for searching (fhir_search_index). */
+    static final int MAX_SEARCHABLE_LENGTH = 255;
+
+    private static void tooLongToStore(List<OperationOutcomes.Issue> issues, String value, String path) {
+        if (value != null && value.length() > MAX_SEARCHABLE_LENGTH) {
+            issues.add(OperationOutcomes.Issue.error(IssueType.TOOLONG, "Longer than " + MAX_SEARCHABLE_LENGTH
+                    + " characters, the most the gateway keeps for searching", path));
+        }
     }
 
     private static boolean isPatientReference(String reference) {

@@ -1,10 +1,11 @@
 package org.spgateway.gateway.vcs;
 
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
 import org.spgateway.gateway.routing.DirectoryProperties;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -30,8 +31,10 @@ public class VcsEventController {
                                        @RequestHeader(value = "webhook-id", required = false) String id,
                                        @RequestHeader(value = "webhook-timestamp", required = false) String timestamp,
                                        @RequestHeader(value = "webhook-signature", required = false) String signature,
-                                       @RequestBody(required = false) byte[] body) {
-        byte[] bytes = body == null ? new byte[0] : body;
+                                       HttpServletRequest request) throws IOException {
+        // The raw bytes, whatever the Content-Type says: they are what was signed, and Spring's own body reading
+        // fails with an internal error on some Content-Type values (e.g. a wildcard).
+        byte[] bytes = request.getInputStream().readAllBytes();
         DirectoryProperties.Service service = authenticator.authenticate(organisation, id, timestamp, signature, bytes);
         VcsEventService.Applied applied = events.apply(service.id(), id, new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(applied.toJson());

@@ -65,6 +65,11 @@ public class VcsEventService {
         } catch (InvalidVcsEventException e) {
             throw new Problem.Exception(Problem.of(HttpStatus.UNPROCESSABLE_ENTITY, "invalid-event", "Invalid event",
                     "The event does not match its v1 JSON Schema; see errors").withErrors(e.errors()));
+        } catch (RuntimeException e) {
+            // The schema validator fails on some values instead of reporting them (a number beyond a double's range
+            // where the schema expects a string): the event is still the sender's to fix.
+            throw new Problem.Exception(Problem.of(HttpStatus.UNPROCESSABLE_ENTITY, "invalid-event", "Invalid event",
+                    "The event could not be checked against its v1 JSON Schema: look for values of the wrong type"));
         }
         return writes.inTransaction(session -> applyIn(session, organisationId, webhookId, event));
     }

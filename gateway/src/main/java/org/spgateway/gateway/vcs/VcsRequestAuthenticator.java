@@ -2,6 +2,7 @@ package org.spgateway.gateway.vcs;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import org.spgateway.gateway.audit.AuditEntry;
 import org.spgateway.gateway.audit.AuditLog;
 import org.spgateway.gateway.routing.DirectoryProperties;
@@ -31,9 +32,19 @@ public class VcsRequestAuthenticator {
         this.audit = audit;
     }
 
-    /** The calling service, or a 401 problem saying what is wrong (never which secret was tried). */
+    /** Longest {@code webhook-id} accepted: the idempotency record keeps it (inbound_event.webhook_id). */
+    public static final int MAX_WEBHOOK_ID_LENGTH = 128;
+
+    /**
+     * The calling service, or a 401 problem saying what is wrong (never which secret was tried); a 400 problem for a
+     * {@code webhook-id} longer than {@value #MAX_WEBHOOK_ID_LENGTH} characters.
+     */
     public DirectoryProperties.Service authenticate(String organisation, String id, String timestamp, String signature,
                                                     byte[] body) {
+        if (id != null && id.length() > MAX_WEBHOOK_ID_LENGTH) {
+            throw new Problem.Exception(Problem.of(HttpStatus.BAD_REQUEST, "invalid-header", "Invalid header",
+                    "webhook-id must be at most " + MAX_WEBHOOK_ID_LENGTH + " characters"));
+        }
         DirectoryProperties.Service service = organisation == null ? null : directory.service(organisation).orElse(null);
         if (service == null) {
             throw unauthorised(organisation, "Name your organisation in the webhook-organisation header, as registered with the gateway");
@@ -44,6 +55,20 @@ public class VcsRequestAuthenticator {
             throw unauthorised(organisation, verification.reason());
         }
         return service;
+    }
+
+    /**
+     * The organisation that validly signed a request, if one did; refuses nothing and records nothing. For deciding
+     * whose allowance a request counts against before it reaches its controller (which authenticates it properly).
+     */
+    public Optional<String> verifiedOrganisation(String organisation, String id, String timestamp, String signature,
+                                                 byte[] body) {
+        DirectoryProperties.Service service = organisation == null ? null : directory.service(organisation).orElse(null);
+        if (service == null) {
+            return Optional.empty();
+        }
+        return StandardWebhooks.verify(id, timestamp, signature, body, service.signingSecrets(),
+                service.ed25519PublicKeys(), clock.instant(), tolerance).valid() ? Optional.of(service.id()) : Optional.empty();
     }
 
     /** Refuses, and records the failed attempt in the audit log (who claimed to call, and why it failed). */

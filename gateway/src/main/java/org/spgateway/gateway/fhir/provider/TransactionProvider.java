@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.annotation.Transaction;
 import ca.uhn.fhir.rest.annotation.TransactionParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.spgateway.gateway.config.FhirProperties;
+import org.spgateway.gateway.fhir.OperationOutcomes;
 import org.spgateway.gateway.store.ResourceWriteService;
 import org.spgateway.gateway.store.SearchQuery;
 import org.spgateway.gateway.store.WriteOutcome;
@@ -60,8 +62,11 @@ public class TransactionProvider {
                     + (bundle.getType() == null ? "none" : bundle.getType().toCode()) + "'); batch and message Bundles are not accepted here");
         }
         if (bundle.getEntry().size() > properties.maxBundleEntries()) {
-            throw new InvalidRequestException("Bundle has " + bundle.getEntry().size() + " entries; at most "
-                    + properties.maxBundleEntries() + " are accepted");
+            // The body pre-scan refuses such a Bundle before parsing; this backstop answers the same 413.
+            String message = "The Bundle has " + bundle.getEntry().size() + " entries; at most "
+                    + properties.maxBundleEntries() + " are accepted in one request";
+            throw new PayloadTooLargeException(message,
+                    OperationOutcomes.error(org.hl7.fhir.r4.model.OperationOutcome.IssueType.TOOCOSTLY, message));
         }
         for (int i = 0; i < bundle.getEntry().size(); i++) {
             BundleEntryComponent entry = bundle.getEntry().get(i);
