@@ -13,6 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param tokenLifetime access token lifetime; at most 300 s, as the SMART specification requires
  * @param tokenKey      base64 secret (at least 32 bytes) that signs access tokens; every node of one deployment needs
  *                      the same. Unset: generated once into the data directory
+ * @param previousTokenKeys keys that no longer sign but still verify, for rotation without downtime: put the new key
+ *                      in {@code token-key} and the old one here on every node, and remove it once the longest token
+ *                      lifetime (300 s) has passed after the last node switched
  * @param publicBaseUrl the gateway's address as clients see it (e.g. https://gateway.example.org) when behind a proxy;
  *                      client assertions must name {@code <publicBaseUrl>/oauth/token} as audience. Unset: the
  *                      address the request came to
@@ -23,7 +26,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("spgateway.security.smart")
 public record SmartProperties(@DefaultValue("true") boolean required, @DefaultValue("300s") Duration tokenLifetime,
-                              String tokenKey, String publicBaseUrl, @DefaultValue List<Client> clients,
+                              String tokenKey, @DefaultValue List<String> previousTokenKeys, String publicBaseUrl, @DefaultValue List<Client> clients,
                               @DefaultValue("false") boolean demoClient) {
 
     /**

@@ -49,9 +49,17 @@ public final class SmartScopes {
                     + " or SMART v2 system/<ResourceType>.cruds");
         }
         String access = m.group(2);
-        boolean read = access.equals("read") || access.equals("*") || access.contains("r") || access.contains("s");
-        boolean write = access.equals("write") || access.equals("*") || access.contains("c") || access.contains("u")
-                || access.contains("d");
+        boolean read;
+        boolean write;
+        switch (access) {
+            case "read" -> { read = true; write = false; }
+            case "write" -> { read = false; write = true; }
+            case "*" -> { read = true; write = true; }
+            default -> { // SMART v2 letters
+                read = access.contains("r") || access.contains("s");
+                write = access.contains("c") || access.contains("u") || access.contains("d");
+            }
+        }
         return new Scope(s, m.group(1), read, write);
     }
 

@@ -86,6 +86,8 @@ public class SmartTokens {
 
     private final Map<String, RegisteredClient> clients = new LinkedHashMap<>();
     private final byte[] tokenKey;
+    /** The signing key first, then keys kept only to verify tokens signed before a rotation. */
+    private final List<byte[]> verificationKeys = new java.util.ArrayList<>();
     private final Duration lifetime;
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -103,6 +105,11 @@ public class SmartTokens {
         }
         this.lifetime = properties.tokenLifetime();
         this.tokenKey = tokenKey(properties.tokenKey(), Path.of(dataDir));
+        verificationKeys.add(tokenKey);
+        for (int i = 0; i < properties.previousTokenKeys().size(); i++) {
+            verificationKeys.add(decodeKey(properties.previousTokenKeys().get(i),
+                    "spgateway.security.smart.previous-token-keys[" + i + "]"));
+        }
         List<SmartProperties.Client> configured = new java.util.ArrayList<>(properties.clients());
         if (properties.demoClient() && !directory.practices().isEmpty()) {
             configured.add(DemoGpClient.registration(Path.of(dataDir), directory.practices().get(0).id()));
@@ -171,11 +178,7 @@ public class SmartTokens {
 
     private static byte[] tokenKey(String configured, Path dataDir) throws IOException {
         if (configured != null && !configured.isBlank()) {
-            byte[] key = Base64.getDecoder().decode(configured.trim());
-            if (key.length < 32) {
-                throw new IllegalStateException("spgateway.security.smart.token-key must decode to at least 32 bytes");
-            }
-            return key;
+            return decodeKey(configured, "spgateway.security.smart.token-key");
         }
         Path file = dataDir.resolve("smart-token.key");
         if (Files.exists(file)) {
@@ -184,6 +187,19 @@ public class SmartTokens {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         org.spgateway.gateway.config.SecretFiles.write(file, Base64.getEncoder().encodeToString(key));
+        return key;
+    }
+
+    private static byte[] decodeKey(String configured, String name) {
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(configured.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(name + " is not base64: generate one with `openssl rand -base64 32`");
+        }
+        if (key.length < 32) {
+            throw new IllegalStateException(name + " must decode to at least 32 bytes: generate one with `openssl rand -base64 32`");
+        }
         return key;
     }
 
@@ -302,7 +318,7 @@ public class SmartTokens {
     public Optional<Caller> verify(String accessToken) {
         try {
             SignedJWT jwt = SignedJWT.parse(accessToken);
-            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(new MACVerifier(tokenKey))) {
+            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !signedByAKnownKey(jwt)) {
                 return Optional.empty();
             }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
@@ -317,5 +333,14 @@ public class SmartTokens {
         } catch (ParseException | JOSEException | IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    private boolean signedByAKnownKey(SignedJWT jwt) throws JOSEException {
+        for (byte[] key : verificationKeys) {
+            if (jwt.verify(new MACVerifier(key))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

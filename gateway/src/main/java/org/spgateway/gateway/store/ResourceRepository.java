@@ -22,6 +22,9 @@ public class ResourceRepository {
     /** The index row that records which practice owns a resource. */
     static final String OWNER = "_owner";
 
+    /** The search-index parameter naming the practice that owns a resource. */
+    public static final String OWNER_PARAM = OWNER;
+
     private final JdbcTemplate jdbc;
 
     public ResourceRepository(JdbcTemplate jdbc) {

@@ -140,7 +140,7 @@ class SmartBackendServicesIT {
         assertRefused(gp.requestToken(gp.assertion(aud, soon, UUID.randomUUID().toString()), "patient/*.read"),
                 400, "invalid_scope", "scope");
         SmartClient other = SmartClient.of(port, "other-gp", "other-gp-ec-1", "");
-        assertRefused(other.requestToken(other.assertion(aud, soon, UUID.randomUUID().toString()), "system/AuditEvent.read"),
+        assertRefused(other.requestToken(other.assertion(aud, soon, UUID.randomUUID().toString()), "system/AuditEvent.write"),
                 400, "invalid_scope", "registered");
         assertThat(audited("auth.failed")).isEqualTo(failures + 9);
     }

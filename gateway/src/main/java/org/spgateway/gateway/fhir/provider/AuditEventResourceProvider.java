@@ -19,6 +19,8 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Reference;
+import org.spgateway.gateway.store.CallerScope;
+import org.spgateway.gateway.store.ResourceRepository;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -26,6 +28,8 @@ import org.springframework.stereotype.Component;
  * The audit log as FHIR AuditEvents, read-only, in the spirit of IHE BALP PrivacyDisclosure: a disclosure is an
  * Export (DICOM 110106) with the gateway as source, the recipient organisation as an information-recipient agent,
  * and the patient, referral and consent as entities. {@code AuditEvent/audit-<seq>} is audit record {@code seq}.
+ * A GP system's token confines it to the records about its own practice's referrals and patients (another's answer
+ * 404 and are left out of searches); the whole log is for IG leads, through {@code /ig/v1/audit}.
  */
 @Component
 public class AuditEventResourceProvider implements IResourceProvider {
@@ -95,10 +99,22 @@ public class AuditEventResourceProvider implements IResourceProvider {
     }
 
     private List<AuditEvent> query(String where, List<Object> args) {
+        List<Object> all = new ArrayList<>(args);
+        String confined = CallerScope.practice().map(practice -> {
+            // A GP system sees only the records about its own practice's referrals (or, for records about a patient
+            // and no referral, its own patients); records about no patient (logins, policy loads) are not its business.
+            all.add(practice);
+            all.add(practice);
+            return " AND (EXISTS (SELECT 1 FROM fhir_search_index o WHERE o.param_name = '" + ResourceRepository.OWNER_PARAM
+                    + "' AND o.resource_type = 'ServiceRequest' AND o.resource_id = referral_id AND o.value_code = ?)"
+                    + " OR (referral_id IS NULL AND EXISTS (SELECT 1 FROM fhir_search_index o WHERE o.param_name = '"
+                    + ResourceRepository.OWNER_PARAM + "' AND o.resource_type = 'Patient' AND o.resource_id = patient_id"
+                    + " AND o.value_code = ?)))";
+        }).orElse("");
         return jdbc.query("SELECT seq, recorded_at, event_type, actor, patient_id, recipient_org, referral_id, details"
-                + " FROM audit_record WHERE 1 = 1" + where + " ORDER BY seq LIMIT " + LIMIT, (rs, i) -> toAuditEvent(
+                + " FROM audit_record WHERE 1 = 1" + where + confined + " ORDER BY seq LIMIT " + LIMIT, (rs, i) -> toAuditEvent(
                 rs.getLong(1), rs.getTimestamp(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                rs.getString(7), rs.getString(8)), args.toArray());
+                rs.getString(7), rs.getString(8)), all.toArray());
     }
 
     private static AuditEvent toAuditEvent(long seq, Timestamp at, String type, String actor, String patient,
