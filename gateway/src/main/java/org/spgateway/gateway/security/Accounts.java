@@ -72,7 +72,8 @@ public class Accounts {
     }
 
     @Bean
-    public UserDetailsService userDetailsService(SecurityProperties properties, DemoAccounts demo, PasswordEncoder encoder) {
+    public UserDetailsService userDetailsService(SecurityProperties properties, DemoAccounts demo, PasswordEncoder encoder,
+                                                 LoginLockout lockout) {
         List<UserDetails> users = new ArrayList<>();
         List<SecurityProperties.Account> accounts = properties.accounts();
         for (int i = 0; i < accounts.size(); i++) {
@@ -101,7 +102,7 @@ public class Accounts {
             // No logins at all: IG and operator pages stay closed to everyone rather than open to anyone.
             users.add(User.withUsername("no-login-configured").password("{noop}" + randomPassword()).roles().build());
         }
-        return new InMemoryUserDetailsManager(users);
+        return lockout.guard(new InMemoryUserDetailsManager(users));
     }
 
     private static String randomPassword() {

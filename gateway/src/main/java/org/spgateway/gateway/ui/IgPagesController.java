@@ -174,6 +174,7 @@ public class IgPagesController {
                 case "referral.status-changed", "referral.received" -> d.path("to").asText("") + " "
                         + d.path("businessStatus").asText("");
                 case "auth.failed" -> d.path("reason").asText("");
+                case "auth.locked" -> d.path("claimedUser").asText("") + " locked until " + d.path("lockedUntil").asText("");
                 case "authz.denied" -> d.path("method").asText("") + " " + d.path("path").asText("");
                 case "audit.read" -> d.path("read").asText("") + ", " + d.path("results").asText("") + " result(s)";
                 case "audit.verified" -> d.path("intact").asBoolean() ? "intact" : "NOT intact";
