@@ -42,6 +42,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spgateway.data-dir=./target/it-data/${random.uuid}"})
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class AuthorisationMatrixIT {
 
     private static final FhirContext CTX = FhirContext.forR4Cached();
@@ -88,7 +89,8 @@ class AuthorisationMatrixIT {
     }
 
     @Test
-    void everyCallerReachesOnlyWhatIsItsOwnOnEveryResourceAndAction() throws Exception {
+    void everyCallerReachesOnlyWhatIsItsOwnOnEveryResourceAndAction(
+            org.springframework.boot.test.system.CapturedOutput log) throws Exception {
         owningGp = SmartClient.testGp(port);
         otherGp = SmartClient.of(port, "other-gp", "other-gp-ec-1", "system/*.read system/ServiceRequest.write");
         readOnlyGp = SmartClient.of(port, "test-gp", "test-gp-ec-1", "system/*.read");
@@ -192,6 +194,18 @@ class AuthorisationMatrixIT {
         System.out.println(table);
         assertThat(cells).as("cells walked").isGreaterThan(100);
         assertThat(wrong).as("cells answered otherwise than the matrix allows").isEmpty();
+        // no credential reached the log: tokens, signing secrets, passwords, signatures
+        List<String> secrets = new ArrayList<>(List.of(owningGp.token(), otherGp.token(), readOnlyGp.token()));
+        for (String login : List.of("ig-lead", "operator")) {
+            // the embedded default prints its demo logins once, in the start-up banner, by design; nowhere else
+            assertThat(log.getAll().lines().filter(line -> line.contains(demo.passwords().get(login))))
+                    .allMatch(line -> line.matches("\\s+" + login + "\\s+password\\s+\\S+\\s*"));
+        }
+        SECRETS.values().forEach(secret -> secrets.add(secret.substring("whsec_".length())));
+        for (String secret : secrets) {
+            assertThat(log.getAll()).as("the log holds a credential").doesNotContain(secret);
+        }
+        assertThat(log.getAll()).doesNotContainIgnoringCase("Authorization: Basic").doesNotContain("v1,");
         // the refused writes changed nothing: the referral's one VCS event is the routed organisation's own
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM inbound_event WHERE referral_id = ?", Integer.class, referral)).isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT organisation_id FROM inbound_event WHERE referral_id = ?", String.class, referral))
