@@ -17,7 +17,9 @@ import org.springframework.stereotype.Component;
  * The gateway's Ed25519 key for audit checkpoints (BouncyCastle). Production gives it in
  * {@code spgateway.audit.signing-key} (base64 32-byte seed, from the environment or a secret file); the embedded
  * default generates one once and keeps it beside the database, so checkpoints still verify after a restart.
- * Verification trusts this key's public half, never a key stored with the checkpoints.
+ * Verification trusts this key's public half, never a key stored with the checkpoints, and, after a key rotation,
+ * the public keys listed in {@code spgateway.audit.previous-public-keys} (comma-separated base64), which verify the
+ * checkpoints the old key signed.
  */
 @Component
 public class AuditSigningKey {
@@ -25,9 +27,11 @@ public class AuditSigningKey {
     private static final Logger log = LoggerFactory.getLogger(AuditSigningKey.class);
 
     private final Ed25519PrivateKeyParameters key;
+    private final java.util.List<Ed25519PublicKeyParameters> trusted = new java.util.ArrayList<>();
 
     public AuditSigningKey(@Value("${spgateway.audit.signing-key:}") String configured,
-                           @Value("${spgateway.data-dir:./data}") String dataDir) throws IOException {
+                           @Value("${spgateway.data-dir:./data}") String dataDir,
+                           @Value("${spgateway.audit.previous-public-keys:}") String previous) throws IOException {
         if (!configured.isBlank()) {
             key = new Ed25519PrivateKeyParameters(Base64.getDecoder().decode(configured.trim()), 0);
         } else {
@@ -41,6 +45,21 @@ public class AuditSigningKey {
             }
         }
         log.info("Audit checkpoints are signed with Ed25519 public key {}", publicKey());
+        trust(previous);
+    }
+
+    private void trust(String previous) {
+        for (String text : previous.split(",")) {
+            if (text.isBlank()) {
+                continue;
+            }
+            try {
+                trusted.add(new Ed25519PublicKeyParameters(Base64.getDecoder().decode(text.trim()), 0));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("spgateway.audit.previous-public-keys: '" + text.trim() + "' is not a base64"
+                        + " Ed25519 public key (32 bytes), as logged at start-up by the node that used it");
+            }
+        }
     }
 
     public String publicKey() {
@@ -55,13 +74,23 @@ public class AuditSigningKey {
     }
 
     boolean verify(byte[] message, String signature) {
-        Ed25519Signer verifier = new Ed25519Signer();
-        verifier.init(false, new Ed25519PublicKeyParameters(Base64.getDecoder().decode(publicKey()), 0));
-        verifier.update(message, 0, message.length);
+        byte[] decoded;
         try {
-            return verifier.verifySignature(Base64.getDecoder().decode(signature));
+            decoded = Base64.getDecoder().decode(signature);
         } catch (IllegalArgumentException notBase64) {
             return false;
         }
+        java.util.List<Ed25519PublicKeyParameters> keys = new java.util.ArrayList<>();
+        keys.add(key.generatePublicKey());
+        keys.addAll(trusted);
+        for (Ed25519PublicKeyParameters publicKey : keys) {
+            Ed25519Signer verifier = new Ed25519Signer();
+            verifier.init(false, publicKey);
+            verifier.update(message, 0, message.length);
+            if (verifier.verifySignature(decoded)) {
+                return true;
+            }
+        }
+        return false;
     }
 }
