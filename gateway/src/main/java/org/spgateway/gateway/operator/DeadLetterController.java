@@ -18,7 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Dead letters for operators: list them (no payloads: they may hold patient data), replay one with the same
  * {@code webhook-id} (receivers deduplicate on it; a referral passes the consent gate again), re-enable an endpoint a receiver withdrew with 410.
- * Operator authentication arrives with the security issue; until then expose these only on a trusted network.
+ * They need a login with the {@code OPERATOR} role (WebSecurityConfig).
  */
 @RestController
 public class DeadLetterController {

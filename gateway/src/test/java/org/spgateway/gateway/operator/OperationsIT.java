@@ -117,4 +117,50 @@ class OperationsIT {
             assertThat(metrics).contains("spgateway_delivery_oldest_pending_seconds");
         });
     }
+
+    @Test
+    void anOperatorTakesAnOnlineBackupThatRestoresToTheSameRecordsAndAuditHead() throws Exception {
+        referral();
+        HttpRequest.Builder post = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/operator/backup"))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        assertThat(http.send(post.copy().header("Authorization", Logins.basic("ig-lead", demo.passwords().get("ig-lead"))).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+        HttpResponse<String> response = http.send(post.copy().header("Authorization",
+                Logins.basic("operator", demo.passwords().get("operator"))).build(), HttpResponse.BodyHandlers.ofString());
+        String product = jdbc.execute((org.springframework.jdbc.core.ConnectionCallback<String>) c -> c.getMetaData().getDatabaseProductName());
+        if (!"H2".equalsIgnoreCase(product)) {
+            assertThat(response.statusCode()).as("on %s the database's own tools back up", product).isEqualTo(409);
+            assertThat(response.body()).contains("pg_dump");
+            return;
+        }
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(response.body());
+        Path zip = Path.of(answer.path("file").asText());
+        assertThat(zip).exists();
+        assertThat(answer.path("bytes").asLong()).isEqualTo(Files.size(zip));
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM audit_record WHERE event_type = 'backup.created'", Integer.class))
+                .isEqualTo(1);
+
+        // restore: unzip into an empty directory and open it as the gateway would
+        Path restored = Files.createTempDirectory(Path.of("target"), "restore-");
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(zip))) {
+            for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                Files.copy(in, restored.resolve(Path.of(e.getName()).getFileName()));
+            }
+        }
+        int resourcesAtBackup = jdbc.queryForObject("SELECT COUNT(*) FROM fhir_resource", Integer.class);
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:h2:file:" + restored.toAbsolutePath()
+                + "/spgateway;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;IFEXISTS=TRUE", "sa", "");
+             java.sql.Statement st = db.createStatement()) {
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM fhir_resource")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(resourcesAtBackup);
+            }
+            long headSeq = answer.at("/auditHead/seq").asLong();
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT hash FROM audit_record WHERE seq = " + headSeq)) {
+                assertThat(rs.next()).as("the audit head at backup time is in the copy").isTrue();
+                assertThat(rs.getString(1)).isEqualTo(answer.at("/auditHead/hash").asText());
+            }
+        }
+    }
 }
