@@ -94,6 +94,14 @@ class IgWebPageIT {
         return new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> d.findElement(by));
     }
 
+    /** Clicks a form's submit button and waits until the answer page has replaced the current one. */
+    private void submit(By button) {
+        WebElement page = browser.findElement(By.tagName("html"));
+        waitFor(button).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(page));
+    }
+
     @Test
     void anIgLeadFindsExportsAndReportsEveryDisclosureAndSeesVerificationFailAfterAnEdit(
             org.springframework.boot.test.system.CapturedOutput output) throws Exception {
@@ -109,7 +117,7 @@ class IgWebPageIT {
         waitFor(By.id("search-form"));
         browser.findElement(By.id("nhsNumber")).sendKeys("900 000 0009");
         new Select(browser.findElement(By.id("type"))).selectByValue("disclosure");
-        browser.findElement(By.id("search")).click();
+        submit(By.id("search"));
         WebElement table = waitFor(By.id("results"));
         List<WebElement> rows = table.findElements(By.cssSelector("tbody tr"));
         int expected = jdbc.queryForObject("SELECT COUNT(*) FROM audit_record a WHERE event_type = 'disclosure' AND patient_id IN"
@@ -149,7 +157,7 @@ class IgWebPageIT {
         browser.get(base() + "/ui/ig/dry-run");
         waitFor(By.id("referral")).sendKeys(referral);
         new Select(browser.findElement(By.id("organisation"))).selectByValue("vcs-walking-group");
-        browser.findElement(By.id("run")).click();
+        submit(By.id("run"));
         WebElement result = waitFor(By.id("dry-run-result"));
         assertThat(result.findElements(By.cssSelector("tr.deny")).stream().map(WebElement::getText))
                 .anyMatch(text -> text.startsWith("NHS number"));
@@ -158,13 +166,13 @@ class IgWebPageIT {
 
         // verification passes, then fails naming the record a test edited directly in the database
         browser.get(base() + "/ui/ig/verify");
-        waitFor(By.id("verify")).click();
+        submit(By.id("verify"));
         assertThat(waitFor(By.id("verify-result")).getText()).startsWith("Intact");
         long seq = jdbc.queryForObject("SELECT MIN(seq) FROM audit_record WHERE event_type = 'disclosure'", Long.class);
         String original = jdbc.queryForObject("SELECT recipient_org FROM audit_record WHERE seq = ?", String.class, seq);
         jdbc.update("UPDATE audit_record SET recipient_org = 'vcs-walking-group' WHERE seq = ?", seq);
         try {
-            browser.findElement(By.id("verify")).click();
+            submit(By.id("verify"));
             WebElement failed = waitFor(By.id("findings"));
             assertThat(browser.findElement(By.id("verify-result")).getText()).contains("NOT intact");
             assertThat(failed.findElements(By.cssSelector("tbody tr")).stream().map(WebElement::getText))
@@ -173,7 +181,7 @@ class IgWebPageIT {
         } finally {
             jdbc.update("UPDATE audit_record SET recipient_org = ? WHERE seq = ?", original, seq);
         }
-        browser.findElement(By.id("verify")).click();
+        submit(By.id("verify"));
         assertThat(waitFor(By.id("verify-result")).getText()).startsWith("Intact");
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM audit_record WHERE event_type = 'audit.read' AND actor = 'ig-lead:ig-lead'",
                 Integer.class)).as("the IG lead's reads are audited under their login").isPositive();
