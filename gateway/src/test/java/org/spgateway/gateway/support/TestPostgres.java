@@ -54,6 +54,22 @@ public final class TestPostgres {
         return "postgres".equals(System.getProperty(RUN_PROPERTY));
     }
 
+    /**
+     * Command-line arguments that put a gateway started by a test itself (not a Spring test context) on a fresh
+     * database of the PostgreSQL run's server, as {@link PerContextPostgresDatabase} does for test contexts; none in
+     * the H2 run.
+     */
+    public static List<String> gatewayArguments() {
+        if (!requested()) {
+            return List.of();
+        }
+        Server server = server().orElseThrow(() -> new IllegalStateException(
+                "The PostgreSQL run of the integration tests has no PostgreSQL: " + HOW_TO_ENABLE));
+        String database = server.createDatabase();
+        return List.of("--SPGATEWAY_DB_URL=" + server.urlOf(database), "--SPGATEWAY_DB_USER=" + server.user(),
+                "--SPGATEWAY_DB_PASSWORD=" + server.password());
+    }
+
     /** Whether the build runs as CI ({@code CI=true}), where a missing PostgreSQL is a failure, not a skip. */
     static boolean ci() {
         return "true".equalsIgnoreCase(System.getenv("CI"));
