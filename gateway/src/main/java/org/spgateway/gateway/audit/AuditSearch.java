@@ -6,6 +6,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.spgateway.gateway.fhir.NhsNumber;
+import org.spgateway.gateway.store.ResourceRepository;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -27,9 +29,11 @@ public class AuditSearch {
     }
 
     private final JdbcTemplate jdbc;
+    private final ResourceRepository resources;
 
-    public AuditSearch(JdbcTemplate jdbc) {
+    public AuditSearch(JdbcTemplate jdbc, ResourceRepository resources) {
         this.jdbc = jdbc;
+        this.resources = resources;
     }
 
     public List<Found> find(Criteria c, int limit) {
@@ -41,9 +45,7 @@ public class AuditSearch {
             patients.add(c.patientId());
         }
         if (c.nhsNumber() != null) {
-            patients.addAll(jdbc.queryForList("SELECT resource_id FROM fhir_search_index WHERE resource_type = 'Patient'"
-                    + " AND param_name = 'identifier' AND value_system = 'https://fhir.nhs.uk/Id/nhs-number' AND value_code = ?",
-                    String.class, c.nhsNumber()));
+            patients.addAll(resources.idsByIdentifier("Patient", NhsNumber.SYSTEM, c.nhsNumber()));
             if (patients.isEmpty()) {
                 return List.of();
             }

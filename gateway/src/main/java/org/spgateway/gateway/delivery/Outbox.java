@@ -2,6 +2,7 @@ package org.spgateway.gateway.delivery;
 
 import java.sql.Timestamp;
 import java.time.Clock;
+import org.spgateway.gateway.encryption.ColumnCipher;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -16,10 +17,12 @@ public class Outbox {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final ColumnCipher cipher;
 
-    public Outbox(JdbcTemplate jdbc, Clock clock) {
+    public Outbox(JdbcTemplate jdbc, Clock clock, ColumnCipher cipher) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.cipher = cipher;
     }
 
     public void enqueue(OutboxMessage message) {
@@ -28,8 +31,12 @@ public class Outbox {
         }
         Timestamp now = Timestamp.from(clock.instant());
         jdbc.update("INSERT INTO outbox_message (message_id, channel, destination, referral_id, event_type, http_method,"
-                        + " target_path, payload, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+                        + " target_path, payload, key_id, status, attempts, next_attempt_at, created_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
                 message.messageId(), message.channel().code(), message.destination(), message.referralId(),
-                message.eventType(), message.httpMethod(), message.targetPath(), message.payload(), "pending", now, now);
+                message.eventType(), message.httpMethod(), message.targetPath(),
+                // the payload carries the patient data the recipient may see: sealed until it is sent
+                cipher.seal(message.payload(), OutboxStore.payloadContext(message.messageId())), cipher.activeKeyId(),
+                "pending", now, now);
     }
 }

@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.spgateway.gateway.encryption.ColumnCipher;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -26,9 +27,22 @@ public class OutboxStore {
             + " target_path, payload, status, attempts, last_http_status, last_error, created_at, delivered_at";
 
     private final JdbcTemplate jdbc;
+    private final ColumnCipher cipher;
 
-    public OutboxStore(JdbcTemplate jdbc) {
+    public OutboxStore(JdbcTemplate jdbc, ColumnCipher cipher) {
         this.jdbc = jdbc;
+        this.cipher = cipher;
+    }
+
+    /** The associated data a message's payload is sealed with: its id, so a payload cannot be moved to another message. */
+    public static String payloadContext(String messageId) {
+        return "outbox_message:" + messageId;
+    }
+
+    /** Replaces a message's payload (a replay re-runs the consent gate), sealed under the active key. */
+    public void replacePayload(String messageId, String payload) {
+        jdbc.update("UPDATE outbox_message SET payload = ?, key_id = ? WHERE message_id = ?",
+                cipher.seal(payload, payloadContext(messageId)), cipher.activeKeyId(), messageId);
     }
 
     /**
@@ -51,7 +65,7 @@ public class OutboxStore {
                 + " AND NOT EXISTS (SELECT 1 FROM endpoint_state s WHERE s.destination = m.destination AND s.disabled = TRUE)"
                 + " ORDER BY m.seq LIMIT ? FOR UPDATE SKIP LOCKED)", owner, Timestamp.from(leaseUntil), t, t, t, limit);
         return jdbc.query("SELECT " + COLUMNS + " FROM outbox_message WHERE lease_owner = ? AND lease_until = ?"
-                + " AND status = 'pending' ORDER BY seq", OutboxStore::map, owner, Timestamp.from(leaseUntil));
+                + " AND status = 'pending' ORDER BY seq", this::map, owner, Timestamp.from(leaseUntil));
     }
 
     public void delivered(long seq, int httpStatus, Instant at) {
@@ -86,7 +100,7 @@ public class OutboxStore {
     }
 
     public List<Stored> deadLetters() {
-        return jdbc.query("SELECT " + COLUMNS + " FROM outbox_message WHERE status = 'dead' ORDER BY seq", OutboxStore::map);
+        return jdbc.query("SELECT " + COLUMNS + " FROM outbox_message WHERE status = 'dead' ORDER BY seq", this::map);
     }
 
     /** Puts a dead letter back in line with its attempts reset; same message id, so receivers deduplicate. */
@@ -99,11 +113,11 @@ public class OutboxStore {
     /** A pull-mode service's pending messages, oldest first. */
     public List<Stored> inbox(String destination, int limit) {
         return jdbc.query("SELECT " + COLUMNS + " FROM outbox_message WHERE destination = ? AND channel = 'vcs-inbox'"
-                + " AND status = 'pending' ORDER BY seq LIMIT ?", OutboxStore::map, destination, limit);
+                + " AND status = 'pending' ORDER BY seq LIMIT ?", this::map, destination, limit);
     }
 
     public Optional<Stored> find(String messageId) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM outbox_message WHERE message_id = ?", OutboxStore::map, messageId)
+        return jdbc.query("SELECT " + COLUMNS + " FROM outbox_message WHERE message_id = ?", this::map, messageId)
                 .stream().findFirst();
     }
 
@@ -122,11 +136,13 @@ public class OutboxStore {
         return error == null || error.length() <= 1000 ? error : error.substring(0, 1000);
     }
 
-    private static Stored map(ResultSet rs, int i) throws SQLException {
+    private Stored map(ResultSet rs, int i) throws SQLException {
         Timestamp delivered = rs.getTimestamp(15);
         Integer lastStatus = rs.getObject(12) == null ? null : rs.getInt(12);
-        return new Stored(rs.getLong(1), rs.getString(2), OutboxMessage.Channel.fromCode(rs.getString(3)), rs.getString(4),
-                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+        String messageId = rs.getString(2);
+        return new Stored(rs.getLong(1), messageId, OutboxMessage.Channel.fromCode(rs.getString(3)), rs.getString(4),
+                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
+                cipher.open(rs.getString(9), payloadContext(messageId)), rs.getString(10),
                 rs.getInt(11), lastStatus, rs.getString(13), rs.getTimestamp(14).toInstant(),
                 delivered == null ? null : delivered.toInstant());
     }

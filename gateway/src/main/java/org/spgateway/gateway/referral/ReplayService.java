@@ -9,7 +9,6 @@ import org.spgateway.gateway.delivery.OutboxStore;
 import org.spgateway.gateway.routing.DirectoryProperties;
 import org.spgateway.gateway.sharing.DisclosureRecords;
 import org.spgateway.gateway.store.ResourceWriteService;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
 /**
@@ -28,17 +27,15 @@ public class ReplayService {
     private final ReferralDispatcher dispatcher;
     private final DirectoryProperties directory;
     private final DisclosureRecords disclosures;
-    private final JdbcTemplate jdbc;
     private final AuditLog audit;
 
     public ReplayService(ResourceWriteService writes, OutboxStore outbox, ReferralDispatcher dispatcher,
-                         DirectoryProperties directory, DisclosureRecords disclosures, JdbcTemplate jdbc, AuditLog audit) {
+                         DirectoryProperties directory, DisclosureRecords disclosures, AuditLog audit) {
         this.writes = writes;
         this.outbox = outbox;
         this.dispatcher = dispatcher;
         this.directory = directory;
         this.disclosures = disclosures;
-        this.jdbc = jdbc;
         this.audit = audit;
     }
 
@@ -73,7 +70,7 @@ public class ReplayService {
             if (gated.awaitingConsent()) {
                 return Result.CONSENT_NO_LONGER_PERMITS;
             }
-            jdbc.update("UPDATE outbox_message SET payload = ? WHERE message_id = ?", gated.payload().toString(), messageId);
+            outbox.replacePayload(messageId, gated.payload().toString());
             disclosures.save(gated.record(), message.referralId());
             outbox.replay(messageId, session.now());
             return Result.REPLAYED;

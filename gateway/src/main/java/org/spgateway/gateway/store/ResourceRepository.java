@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.spgateway.gateway.encryption.ColumnCipher;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
@@ -14,11 +15,14 @@ import org.springframework.stereotype.Repository;
 /**
  * Plain JDBC access to the resource tables. Every method runs in the caller's transaction (if any);
  * transaction boundaries belong to {@link ResourceWriteService}.
+ * <p>
+ * Resource content and recorded transaction answers are sealed with the {@link ColumnCipher} (bound to their row),
+ * and patient identifiers are indexed as blind tokens, so the tables hold no patient data in the clear.
  */
 @Repository
 public class ResourceRepository {
 
-    private static final RowMapper<StoredResource> ROW = ResourceRepository::mapRow;
+    private final RowMapper<StoredResource> row = this::mapRow;
     /** The index row that records which practice owns a resource. */
     static final String OWNER = "_owner";
 
@@ -26,14 +30,33 @@ public class ResourceRepository {
     public static final String OWNER_PARAM = OWNER;
 
     private final JdbcTemplate jdbc;
+    private final ColumnCipher cipher;
 
-    public ResourceRepository(JdbcTemplate jdbc) {
+    public ResourceRepository(JdbcTemplate jdbc, ColumnCipher cipher) {
         this.jdbc = jdbc;
+        this.cipher = cipher;
+    }
+
+    /**
+     * Whether a search parameter's values are patient identifiers, kept as blind tokens rather than in the clear: the
+     * NHS number and any other identifier of a Patient.
+     */
+    public static boolean blindIndexed(String type, String param) {
+        return "Patient".equals(type) && "identifier".equals(param);
+    }
+
+    /** The associated data a resource version's content is sealed with: its type, id and version. */
+    public static String contentContext(String type, String id, long versionId) {
+        return "fhir_resource:" + type + "/" + id + "/" + versionId;
+    }
+
+    public static String transactionContext(String serviceRequestId) {
+        return "fhir_transaction_record:" + serviceRequestId;
     }
 
     public Optional<StoredResource> current(String type, String id) {
         return jdbc.query("SELECT resource_type, resource_id, version_id, last_updated, content FROM fhir_resource"
-                + " WHERE resource_type = ? AND resource_id = ?", ROW, type, id).stream().findFirst();
+                + " WHERE resource_type = ? AND resource_id = ?", row, type, id).stream().findFirst();
     }
 
     /** Locks the current row until the transaction ends, so concurrent updates of one resource serialise. */
@@ -44,35 +67,45 @@ public class ResourceRepository {
 
     public Optional<StoredResource> version(String type, String id, long versionId) {
         return jdbc.query("SELECT resource_type, resource_id, version_id, last_updated, content FROM fhir_resource_version"
-                + " WHERE resource_type = ? AND resource_id = ? AND version_id = ?", ROW, type, id, versionId)
+                + " WHERE resource_type = ? AND resource_id = ? AND version_id = ?", row, type, id, versionId)
                 .stream().findFirst();
     }
 
     /** All versions, newest first, as FHIR's _history orders them. */
     public List<StoredResource> history(String type, String id) {
         return jdbc.query("SELECT resource_type, resource_id, version_id, last_updated, content FROM fhir_resource_version"
-                + " WHERE resource_type = ? AND resource_id = ? ORDER BY version_id DESC", ROW, type, id);
+                + " WHERE resource_type = ? AND resource_id = ? ORDER BY version_id DESC", row, type, id);
     }
 
     void insertCurrent(StoredResource r) {
-        jdbc.update("INSERT INTO fhir_resource (resource_type, resource_id, version_id, last_updated, content)"
-                + " VALUES (?, ?, ?, ?, ?)", r.resourceType(), r.id(), r.versionId(), Timestamp.from(r.lastUpdated()), r.json());
-        insertVersion(r);
+        String sealed = seal(r);
+        jdbc.update("INSERT INTO fhir_resource (resource_type, resource_id, version_id, last_updated, content, key_id)"
+                + " VALUES (?, ?, ?, ?, ?, ?)", r.resourceType(), r.id(), r.versionId(), Timestamp.from(r.lastUpdated()),
+                sealed, cipher.activeKeyId());
+        insertVersion(r, sealed);
     }
 
     void replaceCurrent(StoredResource r) {
-        int n = jdbc.update("UPDATE fhir_resource SET version_id = ?, last_updated = ?, content = ?"
+        String sealed = seal(r);
+        int n = jdbc.update("UPDATE fhir_resource SET version_id = ?, last_updated = ?, content = ?, key_id = ?"
                 + " WHERE resource_type = ? AND resource_id = ? AND version_id = ?",
-                r.versionId(), Timestamp.from(r.lastUpdated()), r.json(), r.resourceType(), r.id(), r.versionId() - 1);
+                r.versionId(), Timestamp.from(r.lastUpdated()), sealed, cipher.activeKeyId(), r.resourceType(), r.id(),
+                r.versionId() - 1);
         if (n != 1) {
             throw new IllegalStateException("Concurrent update of " + r.resourceType() + "/" + r.id());
         }
-        insertVersion(r);
+        insertVersion(r, sealed);
     }
 
-    private void insertVersion(StoredResource r) {
-        jdbc.update("INSERT INTO fhir_resource_version (resource_type, resource_id, version_id, last_updated, content)"
-                + " VALUES (?, ?, ?, ?, ?)", r.resourceType(), r.id(), r.versionId(), Timestamp.from(r.lastUpdated()), r.json());
+    private String seal(StoredResource r) {
+        return cipher.seal(r.json(), contentContext(r.resourceType(), r.id(), r.versionId()));
+    }
+
+    private void insertVersion(StoredResource r, String sealed) {
+        // the same sealed value as the current row: both are bound to type, id and version
+        jdbc.update("INSERT INTO fhir_resource_version (resource_type, resource_id, version_id, last_updated, content, key_id)"
+                + " VALUES (?, ?, ?, ?, ?, ?)", r.resourceType(), r.id(), r.versionId(), Timestamp.from(r.lastUpdated()),
+                sealed, cipher.activeKeyId());
     }
 
     void replaceIndex(String type, String id, List<SearchIndexer.IndexRow> rows) {
@@ -84,8 +117,31 @@ public class ResourceRepository {
                         ps.setString(2, id);
                         ps.setString(3, row.param());
                         ps.setString(4, row.system());
-                        ps.setString(5, row.code());
+                        ps.setString(5, blindIndexed(type, row.param()) ? cipher.blindToken(row.code()) : row.code());
                     });
+        }
+    }
+
+    /**
+     * Resources of a type with a blind-indexed row not under the active key: a token of an old key, or a value
+     * indexed in the clear before encryption. Range conditions, so the value index answers without reading rows.
+     */
+    List<String> blindTokensToRewrite(String type, int limit) {
+        String from = cipher.activeTokenPrefix();
+        String to = from.substring(0, from.length() - 1) + ";"; // ';' sorts right after ':'
+        return jdbc.queryForList("SELECT DISTINCT resource_id FROM fhir_search_index WHERE resource_type = ?"
+                + " AND param_name = 'identifier' AND (value_code < ? OR value_code >= ?) LIMIT ?", String.class,
+                type, from, to, limit);
+    }
+
+    /** Replaces a resource's blind-indexed rows (only those) with tokens under the active key. */
+    void replaceBlindIndex(String type, String id, List<SearchIndexer.IndexRow> rows) {
+        List<SearchIndexer.IndexRow> blind = rows.stream().filter(r -> blindIndexed(type, r.param())).toList();
+        jdbc.update("DELETE FROM fhir_search_index WHERE resource_type = ? AND resource_id = ? AND param_name = 'identifier'",
+                type, id);
+        for (SearchIndexer.IndexRow row : blind) {
+            jdbc.update("INSERT INTO fhir_search_index (resource_type, resource_id, param_name, value_system, value_code)"
+                    + " VALUES (?, ?, ?, ?, ?)", type, id, row.param(), row.system(), cipher.blindToken(row.code()));
         }
     }
 
@@ -101,13 +157,35 @@ public class ResourceRepository {
     }
 
     void recordTransaction(String serviceRequestId, String response, Instant at) {
-        jdbc.update("INSERT INTO fhir_transaction_record (service_request_id, response, recorded_at) VALUES (?, ?, ?)",
-                serviceRequestId, response, Timestamp.from(at));
+        jdbc.update("INSERT INTO fhir_transaction_record (service_request_id, response, recorded_at, key_id) VALUES (?, ?, ?, ?)",
+                serviceRequestId, cipher.seal(response, transactionContext(serviceRequestId)), Timestamp.from(at),
+                cipher.activeKeyId());
     }
 
     Optional<String> recordedTransaction(String serviceRequestId) {
         return jdbc.query("SELECT response FROM fhir_transaction_record WHERE service_request_id = ?",
-                (rs, i) -> rs.getString(1), serviceRequestId).stream().findFirst();
+                (rs, i) -> cipher.open(rs.getString(1), transactionContext(serviceRequestId)), serviceRequestId)
+                .stream().findFirst();
+    }
+
+    /**
+     * The ids of the resources of a type holding an identifier (for a Patient: matched by its blind tokens).
+     *
+     * @param system the identifier system, or null for any
+     */
+    public List<String> idsByIdentifier(String type, String system, String value) {
+        List<Object> args = new ArrayList<>();
+        args.add(type);
+        StringBuilder sql = new StringBuilder("SELECT DISTINCT resource_id FROM fhir_search_index WHERE resource_type = ?"
+                + " AND param_name = 'identifier'");
+        if (system != null) {
+            sql.append(" AND value_system = ?");
+            args.add(system);
+        }
+        List<String> codes = blindIndexed(type, "identifier") ? cipher.searchTokens(value) : List.of(value);
+        sql.append(" AND value_code IN (").append(String.join(", ", java.util.Collections.nCopies(codes.size(), "?"))).append(")");
+        args.addAll(codes);
+        return jdbc.queryForList(sql.toString(), String.class, args.toArray());
     }
 
     public int count(SearchQuery query) {
@@ -125,7 +203,7 @@ public class ResourceRepository {
         args.add(offset);
         return jdbc.query("SELECT r.resource_type, r.resource_id, r.version_id, r.last_updated, r.content"
                 + " FROM fhir_resource r WHERE " + where
-                + " ORDER BY r.last_updated, r.resource_id LIMIT ? OFFSET ?", ROW, args.toArray());
+                + " ORDER BY r.last_updated, r.resource_id LIMIT ? OFFSET ?", row, args.toArray());
     }
 
     /** The practice that owns the resource, if any (shared resources such as the directory have none). */
@@ -144,7 +222,7 @@ public class ResourceRepository {
         return owner.isEmpty() || owner.get().equals(caller.get());
     }
 
-    private static String where(SearchQuery query, List<Object> args) {
+    private String where(SearchQuery query, List<Object> args) {
         StringBuilder sql = new StringBuilder("r.resource_type = ?");
         args.add(query.resourceType());
         CallerScope.practice().ifPresent(practice -> {
@@ -158,22 +236,24 @@ public class ResourceRepository {
             sql.append(" AND EXISTS (SELECT 1 FROM fhir_search_index i WHERE i.resource_type = r.resource_type"
                     + " AND i.resource_id = r.resource_id AND i.param_name = ? AND (");
             args.add(c.paramName());
+            boolean blind = blindIndexed(query.resourceType(), c.paramName());
             for (int k = 0; k < c.values().size(); k++) {
                 SearchQuery.TokenValue v = c.values().get(k);
                 if (k > 0) {
                     sql.append(" OR ");
                 }
+                List<String> codes = blind ? cipher.searchTokens(v.code()) : List.of(v.code());
+                String code = codes.size() == 1 ? "i.value_code = ?"
+                        : "i.value_code IN (" + String.join(", ", java.util.Collections.nCopies(codes.size(), "?")) + ")";
                 if (v.system() == null) {
-                    sql.append("i.value_code = ?");
-                    args.add(v.code());
+                    sql.append(code);
                 } else if (v.system().isEmpty()) {
-                    sql.append("(i.value_system IS NULL AND i.value_code = ?)");
-                    args.add(v.code());
+                    sql.append("(i.value_system IS NULL AND ").append(code).append(")");
                 } else {
-                    sql.append("(i.value_system = ? AND i.value_code = ?)");
+                    sql.append("(i.value_system = ? AND ").append(code).append(")");
                     args.add(v.system());
-                    args.add(v.code());
                 }
+                args.addAll(codes);
             }
             sql.append("))");
         }
@@ -188,9 +268,12 @@ public class ResourceRepository {
         return sql.toString();
     }
 
-    private static StoredResource mapRow(ResultSet rs, int i) throws SQLException {
-        return new StoredResource(rs.getString(1), rs.getString(2), rs.getLong(3),
-                rs.getTimestamp(4).toInstant(), rs.getString(5));
+    private StoredResource mapRow(ResultSet rs, int i) throws SQLException {
+        String type = rs.getString(1);
+        String id = rs.getString(2);
+        long version = rs.getLong(3);
+        return new StoredResource(type, id, version, rs.getTimestamp(4).toInstant(),
+                cipher.open(rs.getString(5), contentContext(type, id, version)));
     }
 
     /** Used by tests and diagnostics. */

@@ -3,6 +3,7 @@ package org.spgateway.gateway.store;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Function;
+import org.hl7.fhir.r4.model.Resource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
@@ -43,6 +44,33 @@ public class ResourceWriteService {
             status.setRollbackOnly();
             return work.apply(new WriteSession(repository, codec, indexer, none, clock));
         });
+    }
+
+    /**
+     * Rewrites the blind-index tokens of up to {@code limit} resources whose patient identifiers are indexed under a
+     * key other than the active one (or in the clear, from before encryption), each in its own transaction with its
+     * row locked against a concurrent update.
+     *
+     * @return how many were rewritten; 0 when none is left (or none of those left could be read)
+     */
+    public int reindexBlindTokens(int limit) {
+        int done = 0;
+        for (String id : repository.blindTokensToRewrite("Patient", limit)) {
+            try {
+                Boolean rewritten = transactions.execute(status -> {
+                    if (repository.lockCurrentVersion("Patient", id).isEmpty()) {
+                        return false;
+                    }
+                    Resource resource = codec.decode(repository.current("Patient", id).orElseThrow());
+                    repository.replaceBlindIndex("Patient", id, indexer.index(resource));
+                    return true;
+                });
+                done += Boolean.TRUE.equals(rewritten) ? 1 : 0;
+            } catch (org.spgateway.gateway.encryption.TamperedValueException unreadable) {
+                // left as it is; the re-encryption of the resource table reports the row
+            }
+        }
+        return done;
     }
 
     /**

@@ -53,6 +53,9 @@ class IgWebPageIT {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Autowired
+    org.spgateway.gateway.store.ResourceRepository resources;
+
     @TempDir
     Path profile;
 
@@ -120,9 +123,10 @@ class IgWebPageIT {
         submit(By.id("search"));
         WebElement table = waitFor(By.id("results"));
         List<WebElement> rows = table.findElements(By.cssSelector("tbody tr"));
-        int expected = jdbc.queryForObject("SELECT COUNT(*) FROM audit_record a WHERE event_type = 'disclosure' AND patient_id IN"
-                + " (SELECT resource_id FROM fhir_search_index WHERE resource_type = 'Patient' AND param_name = 'identifier'"
-                + " AND value_code = '9000000009')", Integer.class);
+        List<String> patients = resources.idsByIdentifier("Patient", "https://fhir.nhs.uk/Id/nhs-number", "9000000009");
+        assertThat(patients).isNotEmpty();
+        int expected = jdbc.queryForObject("SELECT COUNT(*) FROM audit_record a WHERE event_type = 'disclosure' AND patient_id IN ("
+                + String.join(", ", patients.stream().map(p -> "'" + p + "'").toList()) + ")", Integer.class);
         assertThat(expected).isPositive();
         assertThat(rows).hasSize(expected);
         assertThat(browser.findElement(By.id("result-count")).getText()).isEqualTo(String.valueOf(expected));
