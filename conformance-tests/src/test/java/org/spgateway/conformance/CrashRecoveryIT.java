@@ -80,7 +80,14 @@ class CrashRecoveryIT {
                 poster.start();
                 posters.add(poster);
             }
-            TimeUnit.MILLISECONDS.sleep(500 + random.nextInt(2500));
+            // kill while referrals are flowing: after this cycle's first acknowledgement (a loaded machine may take
+            // a while to answer the first one), at a random moment
+            int before = acknowledged.size();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (acknowledged.size() == before && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+            TimeUnit.MILLISECONDS.sleep(random.nextInt(2500));
             gateway.kill();
             running.set(false);
             for (Thread poster : posters) {
