@@ -29,7 +29,7 @@ class ProfileRulesTest {
 
     private static <T extends Resource> T example(Class<T> type, String id) {
         return pkg.examples().stream().filter(type::isInstance).map(type::cast)
-                .filter(r -> r.getIdElement().getIdPart().equals(id)).findFirst().orElseThrow().copy();
+                .filter(r -> r.getIdElement().getIdPart().equals(id)).map(r -> type.cast(r.copy())).findFirst().orElseThrow();
     }
 
     private static List<SingleValidationMessage> errors(Resource r) {
@@ -73,7 +73,7 @@ class ProfileRulesTest {
                 .setMethod(Bundle.HTTPVerb.POST).setUrl("ServiceRequest");
         assertThat(errors(bundle)).anySatisfy(m -> {
             assertThat(m.getLocationString()).startsWith("Bundle.entry[0].resource");
-            assertThat(m.getLocationString()).contains("subject");
+            assertThat(m.getMessage()).contains("sp-referral-1");
         });
     }
 
