@@ -9,6 +9,10 @@ import org.hl7.fhir.r4.model.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.spgateway.gateway.store.ResourceWriteService;
+import org.spgateway.consent.RecipientRole;
+import org.spgateway.mappings.CodeSystems;
+import org.spgateway.mappings.EndpointType;
+import org.spgateway.mappings.SocialNeed;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.annotation.Order;
@@ -25,9 +29,9 @@ import org.springframework.stereotype.Component;
 public class DirectoryPublisher implements ApplicationRunner {
 
     static final String ODS = "https://fhir.nhs.uk/Id/ods-organization-code";
-    static final String ROLE_SYSTEM = org.spgateway.mappings.CodeSystems.VCS_ROLE;
-    static final String ENDPOINT_TYPE = org.spgateway.mappings.CodeSystems.ENDPOINT_TYPE;
-    static final String SOCIAL_NEED_SYSTEM = org.spgateway.mappings.SocialNeed.SYSTEM;
+    static final String ROLE_SYSTEM = CodeSystems.VCS_ROLE;
+    static final String ENDPOINT_TYPE = CodeSystems.ENDPOINT_TYPE;
+    static final String SOCIAL_NEED_SYSTEM = SocialNeed.SYSTEM;
 
     private static final Logger log = LoggerFactory.getLogger(DirectoryPublisher.class);
 
@@ -63,8 +67,8 @@ public class DirectoryPublisher implements ApplicationRunner {
             endpoint.setId(service.id() + "-endpoint");
             endpoint.setStatus(Endpoint.EndpointStatus.ACTIVE);
             endpoint.setName(service.name() + (service.push() ? " webhook" : " pull inbox"));
-            org.spgateway.mappings.EndpointType type = service.push() ? org.spgateway.mappings.EndpointType.STANDARD_WEBHOOKS
-                    : org.spgateway.mappings.EndpointType.PULL_INBOX;
+            EndpointType type = service.push() ? EndpointType.STANDARD_WEBHOOKS
+                    : EndpointType.PULL_INBOX;
             endpoint.setConnectionType(new Coding(ENDPOINT_TYPE, type.code(), type.display()));
             endpoint.setManagingOrganization(new Reference("Organization/" + service.id()));
             endpoint.addPayloadType().setText("spgateway VCS JSON v1");
@@ -79,8 +83,8 @@ public class DirectoryPublisher implements ApplicationRunner {
             healthcareService.setProvidedBy(new Reference("Organization/" + service.id()));
             healthcareService.addCategory(role(service));
             for (String category : service.categories()) {
-                String display = java.util.Arrays.stream(org.spgateway.mappings.SocialNeed.values())
-                        .filter(n -> n.code().equals(category)).map(org.spgateway.mappings.SocialNeed::display)
+                String display = java.util.Arrays.stream(SocialNeed.values())
+                        .filter(n -> n.code().equals(category)).map(SocialNeed::display)
                         .findFirst().orElse(category.replace('-', ' '));
                 healthcareService.addType(new CodeableConcept(new Coding(SOCIAL_NEED_SYSTEM, category, display)));
             }
@@ -95,8 +99,8 @@ public class DirectoryPublisher implements ApplicationRunner {
 
     /** The service's role, displayed as the published vcs-role CodeSystem displays it. */
     private static CodeableConcept role(DirectoryProperties.Service service) {
-        String display = org.spgateway.consent.RecipientRole.fromId(service.role())
-                .map(org.spgateway.consent.RecipientRole::label).orElse(service.role().replace('-', ' '));
+        String display = RecipientRole.fromId(service.role())
+                .map(RecipientRole::label).orElse(service.role().replace('-', ' '));
         return new CodeableConcept(new Coding(ROLE_SYSTEM, service.role(), display));
     }
 
