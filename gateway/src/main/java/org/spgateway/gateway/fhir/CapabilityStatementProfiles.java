@@ -29,6 +29,10 @@ public class CapabilityStatementProfiles {
         }
         cs.addImplementationGuide(FhirPackage.IG_URL + "|" + fhirPackage.version());
         for (CapabilityStatement.CapabilityStatementRestComponent rest : cs.getRest()) {
+            // HAPI declares OperationDefinition read for the server's operations; there are none, so nothing to read
+            if (rest.getOperation().isEmpty()) {
+                rest.getResource().removeIf(r -> "OperationDefinition".equals(r.getType()));
+            }
             for (CapabilityStatement.CapabilityStatementRestResourceComponent resource : rest.getResource()) {
                 fhirPackage.ofType("StructureDefinition").stream()
                         .map(StructureDefinition.class::cast)
