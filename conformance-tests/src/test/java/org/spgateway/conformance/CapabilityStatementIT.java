@@ -77,6 +77,14 @@ class CapabilityStatementIT {
                     .setCode(new CodeableConcept().setText("Low mood")),
             "Practitioner", p -> new Practitioner().addName(new org.hl7.fhir.r4.model.HumanName().setFamily("Sample")),
             "Organization", p -> new Organization().setName("Sample Community Centre"),
+            "Subscription", p -> {
+                org.hl7.fhir.r4.model.Subscription s = new org.hl7.fhir.r4.model.Subscription()
+                        .setStatus(org.hl7.fhir.r4.model.Subscription.SubscriptionStatus.REQUESTED)
+                        .setReason("Completed referrals").setCriteria("Task?status=completed");
+                s.getChannel().setType(org.hl7.fhir.r4.model.Subscription.SubscriptionChannelType.RESTHOOK)
+                        .setEndpoint(CapabilityStatementIT.world.outside.baseUrl() + "/cs-subscriber").setPayload("application/fhir+json");
+                return s;
+            },
             "MedicationStatement", p -> new MedicationStatement()
                     .setStatus(MedicationStatement.MedicationStatementStatus.ACTIVE)
                     .setMedication(new CodeableConcept().setText("Sertraline 50 mg"))

@@ -27,7 +27,8 @@ import org.spgateway.ig.IgValidator;
  * checked with the HL7 FHIR validator (the published package loaded, R4 core): no errors, and no warning that
  * {@link IgValidator#ACCEPTED_WARNINGS} does not explain. Emitted means: the Task and every version of it, the outcome
  * Observations, the AuditEvents, the CapabilityStatement, OperationOutcomes of each kind of error, the directory, the
- * IG's own resources, search and transaction-response Bundles, and every body pushed to the GP system's endpoint.
+ * IG's own resources, search and transaction-response Bundles, a Subscription, and every body pushed to the GP
+ * system's endpoint or sent to a subscriber.
  */
 class EmittedResourcesIT {
 
@@ -36,10 +37,17 @@ class EmittedResourcesIT {
     private static LoopWorld.Completed done;
     private final HttpClient http = HttpClient.newHttpClient();
 
+    private static String subscription;
+
     @BeforeAll
     static void start() throws Exception {
         world = LoopWorld.get();
         validator = new IgValidator(GpSystem.FHIR);
+        var created = world.gp.post("/Subscription", "{\"resourceType\":\"Subscription\",\"status\":\"requested\","
+                + "\"reason\":\"Follow referrals\",\"criteria\":\"Task\",\"channel\":{\"type\":\"rest-hook\",\"endpoint\":\""
+                + world.outside.baseUrl() + "/emitted-subscriber\",\"payload\":\"application/fhir+json\"}}", "application/fhir+json");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        subscription = created.body();
         done = world.completedReferral();
     }
 
@@ -77,6 +85,12 @@ class EmittedResourcesIT {
         emitted.put("OperationOutcome 401", send("GET", "/Task", false));
 
         await().atMost(Duration.ofSeconds(60)).until(() -> pushes().stream().anyMatch(p -> p.contains("\"completed\"")));
+        emitted.put("Subscription", subscription);
+        await().atMost(Duration.ofSeconds(60)).until(() -> notifications().stream().anyMatch(p -> p.contains("\"completed\"")));
+        List<String> notified = notifications();
+        for (int i = 0; i < notified.size(); i++) {
+            emitted.put("Subscription notification " + i, notified.get(i));
+        }
         List<String> pushed = pushes();
         for (int i = 0; i < pushed.size(); i++) {
             emitted.put("GP push " + i, pushed.get(i));
@@ -106,6 +120,11 @@ class EmittedResourcesIT {
                         "https://spgateway.org/fhir/StructureDefinition/sp-outcome-swemwbs",
                         "https://spgateway.org/fhir/StructureDefinition/sp-outcome-wemwbs",
                         "https://spgateway.org/fhir/StructureDefinition/sp-outcome-goals");
+    }
+
+    private List<String> notifications() {
+        return world.outside.findAll(anyRequestedFor(urlPathMatching("/emitted-subscriber/Task/" + done.taskId()))).stream()
+                .map(r -> r.getBodyAsString()).toList();
     }
 
     private List<String> pushes() {
