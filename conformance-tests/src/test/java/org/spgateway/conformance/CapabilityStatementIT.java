@@ -125,6 +125,27 @@ class CapabilityStatementIT {
         }
     }
 
+    @Test
+    void theGpIntegrationGuidesInteractionTableIsTheStatement() throws Exception {
+        String guide = java.nio.file.Files.readString(java.nio.file.Path.of("../docs/gp-integration.md"));
+        String table = guide.substring(guide.indexOf("<!-- interactions:begin"), guide.indexOf("<!-- interactions:end"));
+        Map<String, String> documented = new java.util.TreeMap<>();
+        table.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| resource")).forEach(l -> {
+            String[] cells = l.split("\\|", -1);
+            documented.put(cells[1].trim(), sorted(cells[2]) + " / " + sorted(cells[3]));
+        });
+        Map<String, String> declared = new java.util.TreeMap<>();
+        resources().forEach(r -> declared.put(r.getType(),
+                sorted(r.getInteraction().stream().map(i -> i.getCode().toCode()).collect(Collectors.joining(","))) + " / "
+                        + sorted(r.getSearchParam().stream().map(p -> p.getName()).collect(Collectors.joining(",")))));
+        assertThat(documented).as("docs/gp-integration.md, the table between the interactions markers").isEqualTo(declared);
+    }
+
+    private static String sorted(String commaSeparated) {
+        return java.util.Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(x -> !x.isEmpty()).sorted()
+                .collect(Collectors.joining(","));
+    }
+
     @TestFactory
     Stream<DynamicTest> everyDeclaredInteractionWorks() {
         List<DynamicTest> tests = new ArrayList<>();

@@ -81,7 +81,7 @@ class EmittedResourcesIT {
         emitted.put("OperationOutcome 422 invalid", gp.post("/Patient", "{\"resourceType\":\"Patient\",\"gender\":\"often\"}",
                 "application/fhir+json").body());
         emitted.put("OperationOutcome 400 search", gp.get("/Task?bogus=1").body());
-        emitted.put("OperationOutcome 405", send("DELETE", "/Task/" + done.taskId(), true));
+        emitted.put("OperationOutcome 400 unsupported interaction", send("DELETE", "/Task/" + done.taskId(), true));
         emitted.put("OperationOutcome 401", send("GET", "/Task", false));
 
         await().atMost(Duration.ofSeconds(60)).until(() -> pushes().stream().anyMatch(p -> p.contains("\"completed\"")));
