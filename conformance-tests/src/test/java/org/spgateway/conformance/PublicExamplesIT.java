@@ -130,6 +130,89 @@ class PublicExamplesIT {
         assertThat(gp.search("Patient", "_summary=count").getTotal()).isEqualTo(before);
     }
 
+    /** Files of the corpus each test above uses; everything else must be on the skip list. */
+    private static final java.util.Set<String> RUN = java.util.Set.of(
+            "sdoh-clinicalcare/ServiceRequest-SDOHCC-ServiceRequestActiveFoodPantryApplicationAssistExample.json",
+            "sdoh-clinicalcare/Task-SDOHCC-TaskReferralManagementOrderFulfillmentCompletedExample.json",
+            "uk-core/UKCore-ServiceRequest-ColonoscopyRequest-Example.xml",
+            "uk-core/UKCore-Consent-ForInformationAccess-Example.xml",
+            "uk-core/UKCore-Task-Colonoscopy-Example.xml",
+            "bars/servicerequest-request-bundle.json");
+
+    @Test
+    void everyFileOfTheCorpusIsRunOrSkippedWithAReasonAndTheCopyIsComplete() throws Exception {
+        Path copy = Path.of("src/test/resources/examples");
+        java.util.List<String> files;
+        try (var walk = Files.walk(copy)) {
+            files = walk.filter(Files::isRegularFile).map(p -> copy.relativize(p).toString().replace('\\', '/'))
+                    .filter(f -> !f.equals("README.md")).sorted().toList();
+        }
+        String readme = example("README.md");
+        String skipList = readme.substring(readme.indexOf("## Skip list"));
+        for (String file : files) {
+            if (!RUN.contains(file)) {
+                String name = file.substring(file.indexOf('/') + 1);
+                assertThat(skipList.lines().anyMatch(l -> l.contains(name) || (name.startsWith("OperationOutcome-")
+                        && l.contains("OperationOutcome-*")) || (name.contains("RichardSmith") && l.contains("RichardSmith"))))
+                        .as("%s is neither run by a test nor on the README's skip list", file).isTrue();
+            }
+        }
+        assertThat(files).containsAll(RUN);
+        // the shared example set the copy was taken from (beside the repository, on developers' machines and in CI)
+        Path shared = Path.of("../../shared/examples");
+        if (Files.isDirectory(shared)) {
+            try (var walk = Files.walk(shared)) {
+                for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                    String rel = shared.relativize(p).toString().replace('\\', '/');
+                    if (rel.equals("README.md")) {
+                        continue;
+                    }
+                    assertThat(files).as("the copy has every shared example").contains(rel);
+                    assertThat(Files.readAllBytes(copy.resolve(rel))).as("%s is copied unchanged", rel)
+                            .isEqualTo(Files.readAllBytes(p));
+                }
+            }
+        }
+    }
+
+    @Test
+    void theProjectsOwnReferralAndConsentExamplesAreAcceptedAndKeepTheirProfiles() throws Exception {
+        org.spgateway.ig.FhirPackage pkg = org.spgateway.ig.FhirPackage.load(GpSystem.FHIR);
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        String patientUrl = "urn:uuid:" + java.util.UUID.randomUUID();
+        org.hl7.fhir.r4.model.Patient patient = new org.hl7.fhir.r4.model.Patient();
+        patient.addName().setFamily("Example");
+        bundle.addEntry().setFullUrl(patientUrl).setResource(patient).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+        int postable = 0;
+        for (org.hl7.fhir.r4.model.Resource example : pkg.examples()) {
+            if (!(example instanceof ServiceRequest) && !(example instanceof Consent)) {
+                continue; // Tasks and Observations are the gateway's; EmittedResourcesIT checks the ones it makes
+            }
+            org.hl7.fhir.r4.model.Resource copy = example.copy();
+            copy.setId((String) null);
+            if (copy instanceof ServiceRequest sr) {
+                sr.getSubject().setReference(patientUrl);
+                sr.setRequester(null);
+                sr.setPerformer(java.util.List.of());
+                sr.getIdentifierFirstRep().setValue("example-" + System.nanoTime());
+            } else if (copy instanceof Consent c) {
+                c.getPatient().setReference(patientUrl);
+            }
+            bundle.addEntry().setFullUrl("urn:uuid:" + java.util.UUID.randomUUID()).setResource(copy).getRequest()
+                    .setMethod(Bundle.HTTPVerb.POST).setUrl(copy.fhirType());
+            postable++;
+        }
+        assertThat(postable).isEqualTo(2);
+        HttpResponse<String> response = gp.postTransaction(bundle);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Bundle result = GpSystem.FHIR.newJsonParser().parseResource(Bundle.class, response.body());
+        ServiceRequest stored = (ServiceRequest) result.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                .filter(ServiceRequest.class::isInstance).findFirst().orElseThrow();
+        assertThat(stored.getMeta().getProfile()).extracting(p -> p.getValue())
+                .contains("https://spgateway.org/fhir/StructureDefinition/sp-referral");
+        assertThat(gp.tasksFor(stored.getIdElement().getIdPart()).getEntry()).hasSize(1);
+    }
+
     @Test
     void everySkippedExampleIsListedWithAReason() throws IOException {
         String readme = example("README.md");

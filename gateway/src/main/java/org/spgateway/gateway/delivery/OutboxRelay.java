@@ -39,8 +39,12 @@ public class OutboxRelay {
     private final Ed25519PrivateKeyParameters signingKey;
     private final String nodeId = "node-" + UUID.randomUUID();
 
+    private final SubscriptionEndpoints subscriptions;
+
     public OutboxRelay(OutboxStore store, DirectoryProperties directory, DeliveryProperties properties,
-                       ApplicationEventPublisher events, MeterRegistry meters, Clock clock) {
+                       ApplicationEventPublisher events, MeterRegistry meters, Clock clock,
+                       SubscriptionEndpoints subscriptions) {
+        this.subscriptions = subscriptions;
         this.store = store;
         this.directory = directory;
         this.properties = properties;
@@ -78,6 +82,16 @@ public class OutboxRelay {
             in.setHeader(Exchange.HTTP_URI, practice.gpFhirBase().replaceAll("/+$", "") + "/" + message.targetPath());
             in.setHeader(Exchange.HTTP_METHOD, message.httpMethod());
             in.setHeader(Exchange.CONTENT_TYPE, "application/fhir+json");
+        } else if (message.channel() == OutboxMessage.Channel.FHIR_SUBSCRIPTION) {
+            SubscriptionEndpoints.Endpoint endpoint = subscriptions.endpoint(message.destination())
+                    .orElseThrow(() -> new UndeliverableException("subscription " + message.destination() + " is off or gone"));
+            String path = message.targetPath() == null || message.targetPath().isEmpty() ? "" : "/" + message.targetPath();
+            in.setHeader(Exchange.HTTP_URI, (path.isEmpty() ? endpoint.url() : endpoint.url().replaceAll("/+$", "")) + path);
+            in.setHeader(Exchange.HTTP_METHOD, message.httpMethod());
+            if (body.length > 0) {
+                in.setHeader(Exchange.CONTENT_TYPE, "application/fhir+json");
+            }
+            endpoint.headers().forEach(in::setHeader);
         } else {
             DirectoryProperties.Service service = directory.service(message.destination())
                     .filter(DirectoryProperties.Service::push)

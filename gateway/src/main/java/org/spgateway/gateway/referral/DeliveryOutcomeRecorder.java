@@ -10,8 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Shows delivery on the referral's Task, so the referrer is never left guessing: {@code sent} once the service has the
- * referral, {@code delivery-failed} with the reason when it could not be delivered. GP pushes are not reported on the
- * Task (that would push again).
+ * referral, {@code delivery-failed} with the reason when it could not be delivered. Only deliveries to VCS services
+ * are reported on the Task: GP pushes and subscription notifications are not (that would notify again).
  */
 @Component
 public class DeliveryOutcomeRecorder {
@@ -24,7 +24,7 @@ public class DeliveryOutcomeRecorder {
 
     @EventListener
     public void delivered(DeliveryEvents.Delivered event) {
-        if (event.channel() == OutboxMessage.Channel.GP_PUSH || !"referral.created".equals(event.eventType())) {
+        if (!toService(event.channel()) || !"referral.created".equals(event.eventType())) {
             return;
         }
         writes.inTransaction(s -> {
@@ -38,7 +38,7 @@ public class DeliveryOutcomeRecorder {
 
     @EventListener
     public void failed(DeliveryEvents.Failed event) {
-        if (event.channel() == OutboxMessage.Channel.GP_PUSH) {
+        if (!toService(event.channel())) {
             return;
         }
         writes.inTransaction(s -> {
@@ -50,5 +50,9 @@ public class DeliveryOutcomeRecorder {
             }
             return null;
         });
+    }
+
+    private static boolean toService(OutboxMessage.Channel channel) {
+        return channel == OutboxMessage.Channel.VCS_WEBHOOK || channel == OutboxMessage.Channel.VCS_INBOX;
     }
 }

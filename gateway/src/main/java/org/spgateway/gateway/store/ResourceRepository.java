@@ -206,6 +206,16 @@ public class ResourceRepository {
                 + " ORDER BY r.last_updated, r.resource_id LIMIT ? OFFSET ?", row, args.toArray());
     }
 
+    /** Whether the resource with this id matches the query (as a search would find it), in the caller's transaction. */
+    public boolean matches(SearchQuery query, String id) {
+        List<Object> args = new ArrayList<>();
+        String where = where(query, args);
+        args.add(id);
+        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM fhir_resource r WHERE " + where + " AND r.resource_id = ?",
+                Integer.class, args.toArray());
+        return n != null && n > 0;
+    }
+
     /** The practice that owns the resource, if any (shared resources such as the directory have none). */
     public Optional<String> ownerOf(String type, String id) {
         return jdbc.query("SELECT value_code FROM fhir_search_index WHERE resource_type = ? AND resource_id = ?"

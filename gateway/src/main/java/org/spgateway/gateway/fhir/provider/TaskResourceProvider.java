@@ -9,6 +9,8 @@ import ca.uhn.fhir.rest.param.ReferenceOrListParam;
 import ca.uhn.fhir.rest.param.TokenOrListParam;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.spgateway.gateway.store.ResourceCodec;
@@ -32,12 +34,15 @@ public class TaskResourceProvider extends StoredResourceProvider<Task> {
             @OptionalParam(name = Task.SP_PATIENT, targetTypes = Patient.class) ReferenceOrListParam patient,
             @OptionalParam(name = Task.SP_STATUS) TokenOrListParam status,
             @OptionalParam(name = Task.SP_OWNER, targetTypes = Organization.class) ReferenceOrListParam owner,
+            @OptionalParam(name = Task.SP_REQUESTER, targetTypes = {Practitioner.class, PractitionerRole.class,
+                    Organization.class}) ReferenceOrListParam requester,
             @OptionalParam(name = Constants.PARAM_LASTUPDATED) DateRangeParam lastUpdated) {
         return search(SearchParams.forType("Task")
                 .reference("focus", focus, "ServiceRequest")
                 .reference("patient", patient, "Patient")
                 .token("status", status)
                 .reference("owner", owner, "Organization")
+                .reference("requester", requester, "Practitioner")
                 .lastUpdated(lastUpdated)
                 .build());
     }
