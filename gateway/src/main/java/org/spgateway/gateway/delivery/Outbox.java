@@ -28,8 +28,10 @@ public class Outbox {
         }
         Timestamp now = Timestamp.from(clock.instant());
         jdbc.update("INSERT INTO outbox_message (message_id, channel, destination, referral_id, event_type, http_method,"
-                        + " target_path, payload, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+                        + " target_path, payload, status, attempts, next_attempt_at, created_at, request_id)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
                 message.messageId(), message.channel().code(), message.destination(), message.referralId(),
-                message.eventType(), message.httpMethod(), message.targetPath(), message.payload(), "pending", now, now);
+                message.eventType(), message.httpMethod(), message.targetPath(), message.payload(), "pending", now, now,
+                org.spgateway.gateway.observability.RequestIds.current());
     }
 }
