@@ -7,7 +7,6 @@ import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.info.Info;
-import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.Discriminator;
 import io.swagger.v3.oas.models.media.JsonSchema;
@@ -65,7 +64,6 @@ public class ApiDocsConfig {
     public OpenAPI gatewayOpenApi() {
         return new OpenAPI()
                 .info(new Info().title("spgateway JSON APIs").version("v1")
-                        .license(new License().name("See the project's LICENSE"))
                         .description("""
                                 The JSON APIs of the social prescribing gateway (the FHIR API at /fhir is described by its \
                                 CapabilityStatement, /fhir/metadata).
@@ -79,7 +77,7 @@ public class ApiDocsConfig {
                                 with the OPERATOR role).
 
                                 Every error is RFC 9457 `application/problem+json`. Any request may carry `X-Request-Id` \
-                                (letters, digits, `-_.:`, at most 64 characters); the answer repeats it, or a generated one."""))
+                                (letters, digits, `-_.`, at most 64 characters); the answer repeats it, or a generated one."""))
                 .components(new Components()
                         .addSecuritySchemes(LOGIN, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("basic")
                                 .description("An IG lead or operator login"))

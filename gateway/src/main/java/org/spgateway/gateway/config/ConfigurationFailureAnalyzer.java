@@ -29,7 +29,20 @@ public class ConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<BindEx
         if (cause.getName() == null || !cause.getName().toString().startsWith("spgateway.")) {
             return null;
         }
-        Class<?> target = cause.getTarget().getType().resolve();
+        // the record being bound: the outermost bind failure whose target is one (a conversion failure's own
+        // target is the property's type)
+        Class<?> target = null;
+        org.springframework.boot.context.properties.ConfigurationPropertiesBindException bean =
+                findCause(rootFailure, org.springframework.boot.context.properties.ConfigurationPropertiesBindException.class);
+        if (bean != null && bean.getBeanType() != null && bean.getBeanType().isRecord()) {
+            target = bean.getBeanType();
+        }
+        for (Throwable t = rootFailure; t != null && target == null; t = t.getCause()) {
+            if (t instanceof BindException bind && bind.getTarget().getType().resolve() != null
+                    && bind.getTarget().getType().resolve().isRecord()) {
+                target = bind.getTarget().getType().resolve();
+            }
+        }
         List<Problem> problems = new ArrayList<>();
         BindValidationException validation = findCause(rootFailure, BindValidationException.class);
         if (validation != null) {
@@ -91,13 +104,16 @@ public class ConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<BindEx
         if (k.contains("secret") || k.contains("password") || k.contains("key") || k.contains("token-key") || k.contains("jwks")) {
             return "(not shown: a secret)";
         }
+        if (value == null) {
+            return "(not set)";
+        }
         String text = String.valueOf(value);
         return '"' + (text.length() > 80 ? text.substring(0, 80) + "..." : text) + '"';
     }
 
     private static String expected(Throwable reason) {
         String message = String.valueOf(reason.getMessage());
-        if (message.contains("Duration") || reason.getClass().getName().contains("DateTime")) {
+        if (message.toLowerCase(Locale.ROOT).contains("duration") || reason.getClass().getName().contains("DateTime")) {
             return "a duration such as 500ms, 30s, 5m or 2h";
         }
         if (reason instanceof NumberFormatException) {

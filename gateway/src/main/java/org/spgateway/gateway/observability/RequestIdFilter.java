@@ -3,6 +3,7 @@ package org.spgateway.gateway.observability;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.slf4j.Logger;
@@ -26,7 +27,19 @@ public class RequestIdFilter extends OncePerRequestFilter {
         response.setHeader(RequestIds.HEADER, id);
         long start = System.nanoTime();
         try {
-            chain.doFilter(request, response);
+            // whatever reads the header later (HAPI FHIR answers with it on /fhir) sees the id in use
+            chain.doFilter(new HttpServletRequestWrapper(request) {
+                @Override
+                public String getHeader(String name) {
+                    return RequestIds.HEADER.equalsIgnoreCase(name) ? id : super.getHeader(name);
+                }
+
+                @Override
+                public java.util.Enumeration<String> getHeaders(String name) {
+                    return RequestIds.HEADER.equalsIgnoreCase(name) ? java.util.Collections.enumeration(java.util.List.of(id))
+                            : super.getHeaders(name);
+                }
+            }, response);
         } finally {
             // the path only: query strings can hold patient identifiers (Patient?identifier=...|9000000009)
             access.info("{} {} {} {} ms", request.getMethod(), request.getRequestURI(), response.getStatus(),

@@ -14,14 +14,15 @@ public final class RequestIds {
     /** Longest id accepted from a caller; the outbox column holds it. */
     public static final int MAX_LENGTH = 64;
 
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1," + MAX_LENGTH + "}");
+    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_LENGTH + "}");
 
     private RequestIds() {
     }
 
     /**
-     * The caller's id when it is safe to log and store as is (letters, digits, {@code . _ : -}, at most
-     * {@value #MAX_LENGTH} characters: nothing that could forge a log line or carry data); otherwise a new one.
+     * The caller's id when it is safe to log and store as is (letters, digits, {@code . _ -}, at most
+     * {@value #MAX_LENGTH} characters: nothing that could forge a log line; HAPI FHIR accepts the same characters,
+     * so /fhir answers with the same id); otherwise a new one.
      */
     public static String acceptOrGenerate(String offered) {
         return offered != null && VALID.matcher(offered).matches() ? offered : UUID.randomUUID().toString();

@@ -22,12 +22,14 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 class ConfigValidationIT {
 
     private static Throwable start(String... properties) {
+        // as command-line arguments, which override application.yml as an operator's would
         String[] all = new String[properties.length + 2];
-        all[0] = "spgateway.data-dir=./target/it-data/" + UUID.randomUUID();
-        all[1] = "server.port=0";
-        System.arraycopy(properties, 0, all, 2, properties.length);
-        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(GatewayApplication.class).properties(all).run()
-                .close());
+        all[0] = "--spgateway.data-dir=./target/it-data/" + UUID.randomUUID();
+        all[1] = "--server.port=0";
+        for (int i = 0; i < properties.length; i++) {
+            all[i + 2] = "--" + properties[i];
+        }
+        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(GatewayApplication.class).run(all).close());
         assertThat(failure).as("start-up with %s fails", String.join(" ", properties)).isNotNull();
         return failure;
     }
