@@ -69,6 +69,7 @@ public class WebSecurityConfig {
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/login", "/ui/app.css").permitAll()
                         .requestMatchers("/ui/ig/**").hasRole(Roles.IG_LEAD)
+                        .requestMatchers("/ui/dashboard").hasAnyRole(Roles.IG_LEAD, Roles.SCHEME_MANAGER)
                         .requestMatchers("/ui/operator/**").hasRole(Roles.OPERATOR)
                         .anyRequest().authenticated())
                 .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/ui", false).permitAll())
