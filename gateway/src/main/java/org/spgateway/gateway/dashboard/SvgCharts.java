@@ -20,7 +20,7 @@ public final class SvgCharts {
     private static final int LEFT = 48;
     private static final int RIGHT = 12;
     private static final int TOP = 28;
-    private static final int BOTTOM = 56;
+    private static final int BOTTOM = 62;
 
     private SvgCharts() {
     }
@@ -40,7 +40,8 @@ public final class SvgCharts {
                 }
                 top = Math.max(top, sum);
             }
-            top = niceCeiling(top);
+            // four gridlines at round values: 0, 2, 4, 6, 8 rather than 0, 1.3, 2.5...
+            top = 4 * Math.max(1, niceCeiling(top / 4));
         }
         int plotW = WIDTH - LEFT - RIGHT;
         int plotH = HEIGHT - TOP - BOTTOM;
@@ -80,11 +81,17 @@ public final class SvgCharts {
         }
         // legend
         double lx = LEFT;
+        int ly = HEIGHT - 30;
         for (Series s : series) {
+            double width = 24 + s.name().length() * 6.5;
+            if (lx + width > WIDTH && lx > LEFT) {
+                lx = LEFT;
+                ly += 15;
+            }
             svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>", lx,
-                    HEIGHT - 22, s.colour()));
-            svg.append(text(lx + 14, HEIGHT - 13, "start", 11, "#111827", s.name()));
-            lx += 24 + s.name().length() * 6.5;
+                    ly, s.colour()));
+            svg.append(text(lx + 14, ly + 9, "start", 11, "#111827", s.name()));
+            lx += width;
         }
         return svg.append("</svg>").toString();
     }
