@@ -102,8 +102,25 @@ public class WebSecurityConfig {
         return http.build();
     }
 
+    /**
+     * The demo VCS inbox ({@code /demo/**}, only with {@code spgateway.demo.vcs-inbox.enabled}): no login (it plays a
+     * charity's own system, not a gateway user), CSRF tokens on its forms, the pages' CSP. Its webhook receiver is
+     * authenticated by the webhook signature, so it takes no CSRF token.
+     */
     @Bean
     @Order(4)
+    public SecurityFilterChain demoInbox(HttpSecurity http) throws Exception {
+        http.securityMatcher("/demo/**")
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+                .csrf(csrf -> csrf.ignoringRequestMatchers("/demo/vcs/webhook"))
+                .requestCache(cache -> cache.disable())
+                .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(
+                        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")));
+        return http.build();
+    }
+
+    @Bean
+    @Order(5)
     public SecurityFilterChain machines(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(a -> a.anyRequest().permitAll())
                 .csrf(csrf -> csrf.disable())
