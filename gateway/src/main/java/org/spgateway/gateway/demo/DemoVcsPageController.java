@@ -74,33 +74,37 @@ public class DemoVcsPageController {
                        String gpStatus, String gpBusinessStatus, String raw) {
     }
 
+    private record Received(String eventType, String referralId, String payload, Instant receivedAt) {
+    }
+
     /** One field of the received payload, by its JSON path. */
     public record Field(String path, String value) {
     }
 
     @GetMapping("/demo/vcs")
     public String inbox(Model model) throws IOException, InterruptedException {
-        Map<String, List<Map<String, Object>>> byReferral = new LinkedHashMap<>();
-        for (Map<String, Object> row : jdbc.queryForList("SELECT event_type, referral_id, payload, received_at FROM"
-                + " demo_vcs_message ORDER BY received_at DESC")) {
-            byReferral.computeIfAbsent((String) row.get("referral_id"), k -> new ArrayList<>()).add(row);
+        Map<String, List<Received>> byReferral = new LinkedHashMap<>();
+        for (Received row : jdbc.query("SELECT event_type, referral_id, payload, received_at FROM demo_vcs_message"
+                        + " ORDER BY received_at DESC",
+                (rs, i) -> new Received(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant()))) {
+            byReferral.computeIfAbsent(row.referralId(), k -> new ArrayList<>()).add(row);
         }
         List<Card> cards = new ArrayList<>();
         for (var entry : byReferral.entrySet()) {
             List<String> events = new ArrayList<>();
-            Map<String, Object> created = null;
-            for (Map<String, Object> row : entry.getValue()) {
-                events.add((String) row.get("event_type"));
-                if ("referral.created".equals(row.get("event_type")) && created == null) {
+            Received created = null;
+            for (Received row : entry.getValue()) {
+                events.add(row.eventType());
+                if ("referral.created".equals(row.eventType()) && created == null) {
                     created = row;
                 }
             }
-            Map<String, Object> shown = created == null ? entry.getValue().get(0) : created;
-            JsonNode payload = JSON.readTree((String) shown.get("payload"));
+            Received shown = created == null ? entry.getValue().get(0) : created;
+            JsonNode payload = JSON.readTree(shown.payload());
             List<Field> fields = new ArrayList<>();
             flatten("", payload, fields);
             JsonNode task = gp.task(base(), entry.getKey()).orElse(null);
-            cards.add(new Card(entry.getKey(), ((java.sql.Timestamp) shown.get("received_at")).toInstant(), events, fields,
+            cards.add(new Card(entry.getKey(), shown.receivedAt(), events, fields,
                     events.contains("referral.cancelled") || events.contains("consent.withdrawn"),
                     task == null ? "unknown" : task.path("status").asText(),
                     task == null ? "" : task.at("/businessStatus/coding/0/code").asText(""),

@@ -90,8 +90,13 @@ class DemoLoopIT {
     }
 
     private void click(String referral, String action) {
+        click(referral, action, "result");
+    }
+
+    /** Clicks an action button and waits for the page to come back with the gateway's answer ({@code result} or {@code error}). */
+    private void click(String referral, String action, String answer) {
         browser.findElement(By.cssSelector("#ref-" + referral + " button[data-action='" + action + "']")).click();
-        waitFor(By.id("result"));
+        waitFor(By.id(answer));
     }
 
     private void scores(String referral, int life, int worthwhile, int happiness, int anxiety, int swemwbs) {
@@ -144,7 +149,7 @@ class DemoLoopIT {
         Browser.screenshot(browser, "demo-3-completed");
 
         // going back is refused, and the page says why
-        click(referral, "referral.contacted");
+        click(referral, "referral.contacted", "error");
         assertThat(browser.findElement(By.id("error")).getText()).contains("409");
 
         // the IG lead sees every step in the audit log, and the dashboard counts it
