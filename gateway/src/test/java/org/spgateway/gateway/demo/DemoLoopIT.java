@@ -110,7 +110,8 @@ class DemoLoopIT {
     }
 
     @Test
-    void aNewcomerWalksTheWholeLoopInTheBrowser() throws Exception {
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void aNewcomerWalksTheWholeLoopInTheBrowser(org.springframework.boot.test.system.CapturedOutput output) throws Exception {
         // the seeded referral reaches the demo inbox by signed webhook
         await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject(
                 "SELECT COUNT(*) FROM demo_vcs_message WHERE event_type = 'referral.created'", Integer.class) > 0);
@@ -165,6 +166,9 @@ class DemoLoopIT {
         assertThat(waitFor(By.cssSelector("tr[data-service='vcs-leeds-link-workers'] .completed")).getText()).isEqualTo("1");
         assertThat(browser.findElement(By.cssSelector("tr[data-measure='swemwbs'] .change")).getText()).isEqualTo("+7.0");
         Browser.screenshot(browser, "demo-5-dashboard");
+        // the demo inbox shows the patient's data, as the service's own system would; the gateway's log does not
+        assertThat(output.getAll()).doesNotContain("9000000009", "Margaret", "Peggy", "LS6 2", "07700 900123",
+                "peggy.smith@example.org");
     }
 
     @Test
