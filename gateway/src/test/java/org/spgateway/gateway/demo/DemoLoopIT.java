@@ -40,10 +40,19 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
         properties = {"spgateway.data-dir=./target/it-data/${random.uuid}"})
-@ActiveProfiles("demo")
+@ActiveProfiles(resolver = DemoLoopIT.DemoProfile.class)
 class DemoLoopIT {
 
     private static final int PORT = freePort();
+
+    /** The demo profile, after whatever the run asks for (the PostgreSQL run's postgres profile). */
+    static final class DemoProfile implements org.springframework.test.context.ActiveProfilesResolver {
+        @Override
+        public String[] resolve(Class<?> testClass) {
+            String asked = System.getProperty("spring.profiles.active", "");
+            return asked.isBlank() ? new String[] {"demo"} : new String[] {asked, "demo"};
+        }
+    }
 
     @DynamicPropertySource
     static void port(DynamicPropertyRegistry registry) {

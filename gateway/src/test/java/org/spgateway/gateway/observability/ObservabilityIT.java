@@ -46,14 +46,14 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * What operators get, with JSON logs switched on as in production: the X-Request-Id taken in (or generated when
+ * What operators get: the X-Request-Id taken in (or generated when
  * missing or unsafe), returned, on every log line of the request and of the deliveries it causes, and sent on to the
  * receiver; Prometheus metrics for delivery latency (a histogram), retries, dead letters and consent holds; and no
  * patient data in any log line, including the failure and retry paths and searches by NHS number.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spgateway.data-dir=./target/it-data/${random.uuid}",
-        "logging.structured.format.console=ecs",
+        "logging.structured.format.console=ecs",  // applies when this is the JVM's first context (see lines())
         "spgateway.delivery.poll-interval=100ms",
         "spgateway.delivery.retry-schedule=200ms,200ms",
         "spgateway.delivery.jitter=0"})
@@ -124,15 +124,30 @@ class ObservabilityIT {
                 .split("/")[1];
     }
 
-    /** The JSON log lines captured so far. */
-    private static List<JsonNode> jsonLines(CapturedOutput output) {
-        List<JsonNode> lines = new ArrayList<>();
+    /** One captured log line: its request id and message, from a JSON line or a human-readable one. */
+    private record Line(String requestId, String message) {
+    }
+
+    /**
+     * The log lines captured so far. Logback is configured once per JVM by the first test context, so this context's
+     * JSON format applies only when it is the first: both forms are read (the conformance tests' StructuredLogsIT
+     * checks the JSON form on the packaged gateway, which owns its JVM).
+     */
+    private static List<Line> lines(CapturedOutput output) {
+        List<Line> lines = new ArrayList<>();
+        Pattern plain = Pattern.compile("^\\S+\\s+\\w+ \\d+ --- \\[[^]]*\\] \\[[^]]*\\] \\[([^]]*)\\] \\S+\\s+: (.*)$");
         for (String line : output.getOut().split("\\R")) {
             if (line.startsWith("{")) {
                 try {
-                    lines.add(JSON.readTree(line));
+                    JsonNode json = JSON.readTree(line);
+                    lines.add(new Line(json.path("requestId").asText(""), json.path("message").asText()));
                 } catch (Exception notJson) {
                     // a line of another writer that happens to start with a brace
+                }
+            } else {
+                Matcher m = plain.matcher(line);
+                if (m.matches()) {
+                    lines.add(new Line(m.group(1), m.group(2)));
                 }
             }
         }
@@ -159,17 +174,15 @@ class ObservabilityIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> !webhooksFor("ok", referral).isEmpty());
         assertThat(webhooksFor("ok", referral).get(0).getHeader("X-Request-Id")).as("passed on to the receiver").isEqualTo(id);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            List<JsonNode> mine = jsonLines(output).stream().filter(l -> id.equals(l.path("requestId").asText())).toList();
-            assertThat(mine).as("the access line of the request").anyMatch(l -> l.path("message").asText()
-                    .startsWith("POST /fhir 200"));
-            assertThat(mine).as("the delivery it caused logs under the same id").anyMatch(l -> l.path("message").asText()
+            List<Line> mine = lines(output).stream().filter(l -> id.equals(l.requestId())).toList();
+            assertThat(mine).as("the access line of the request").anyMatch(l -> l.message().startsWith("POST /fhir 200"));
+            assertThat(mine).as("the delivery it caused logs under the same id").anyMatch(l -> l.message()
                     .contains("delivered to push-ok"));
         });
         // every line logged about this request or its delivery carries the id
         String webhookId = webhooksFor("ok", referral).get(0).getHeader("webhook-id");
-        assertThat(jsonLines(output)).filteredOn(l -> l.path("message").asText().contains(referral)
-                        || l.path("message").asText().contains(webhookId))
-                .isNotEmpty().allSatisfy(l -> assertThat(l.path("requestId").asText()).isEqualTo(id));
+        assertThat(lines(output)).filteredOn(l -> l.message().contains(referral) || l.message().contains(webhookId))
+                .isNotEmpty().allSatisfy(l -> assertThat(l.requestId()).isEqualTo(id));
 
         // none offered, or one that is unsafe to log: a new one
         for (String offered : new String[] {null, "x".repeat(65), "has spaces", "quote\"brace{", "colon:s"}) {
