@@ -23,12 +23,14 @@ class ConfigValidationIT {
 
     private static Throwable start(String... properties) {
         // as command-line arguments, which override application.yml as an operator's would
-        String[] all = new String[properties.length + 2];
-        all[0] = "--spgateway.data-dir=./target/it-data/" + UUID.randomUUID();
-        all[1] = "--server.port=0";
-        for (int i = 0; i < properties.length; i++) {
-            all[i + 2] = "--" + properties[i];
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
+                "--spgateway.data-dir=./target/it-data/" + UUID.randomUUID(), "--server.port=0"));
+        // the PostgreSQL run: a fresh database, so start-up gets as far as binding the bad value
+        args.addAll(org.spgateway.gateway.support.TestPostgres.argsForAFreshDatabase());
+        for (String property : properties) {
+            args.add("--" + property);
         }
+        String[] all = args.toArray(String[]::new);
         Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(GatewayApplication.class).run(all).close());
         assertThat(failure).as("start-up with %s fails", String.join(" ", properties)).isNotNull();
         return failure;

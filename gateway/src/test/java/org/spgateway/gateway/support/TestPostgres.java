@@ -54,6 +54,22 @@ public final class TestPostgres {
         return "postgres".equals(System.getProperty(RUN_PROPERTY));
     }
 
+    /**
+     * For a test that starts the gateway itself (SpringApplicationBuilder, outside the Spring test context): in the
+     * PostgreSQL run, the command-line arguments that point the {@code postgres} profile at a fresh database; in the
+     * H2 run, none.
+     */
+    public static java.util.List<String> argsForAFreshDatabase() {
+        if (!requested()) {
+            return java.util.List.of();
+        }
+        Server server = server().orElseThrow(() -> new IllegalStateException(
+                "The PostgreSQL run of the integration tests has no PostgreSQL: " + HOW_TO_ENABLE));
+        String database = server.createDatabase();
+        return java.util.List.of("--SPGATEWAY_DB_URL=" + server.urlOf(database), "--SPGATEWAY_DB_USER=" + server.user(),
+                "--SPGATEWAY_DB_PASSWORD=" + server.password());
+    }
+
     /** Whether the build runs as CI ({@code CI=true}), where a missing PostgreSQL is a failure, not a skip. */
     static boolean ci() {
         return "true".equalsIgnoreCase(System.getenv("CI"));

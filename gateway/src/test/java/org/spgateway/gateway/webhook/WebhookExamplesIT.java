@@ -37,8 +37,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * The copy-paste verification examples in docs/vcs-integration.md work on a real webhook: the gateway delivers a
  * referral to a receiver (WireMock), and the Java example (docs/examples/java/VerifyWebhook.java, compiled and run by
  * the JDK's source launcher) and the openssl example (tools/verify-webhook.sh) both say valid for it, and invalid
- * for the same webhook with one byte of the body changed, a wrong secret or a stale timestamp. The docs carry the
- * files' text exactly.
+ * for the same webhook with one byte of the body changed, a wrong secret or a stale timestamp; the curl example
+ * (tools/send-test-webhook.sh) sends a webhook the gateway's own verifier accepts. The docs carry the files' text
+ * exactly.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spgateway.data-dir=./target/it-data/${random.uuid}", "spgateway.delivery.poll-interval=100ms"})
@@ -52,6 +53,7 @@ class WebhookExamplesIT {
             "webhook-examples-it-secret-0123".getBytes(StandardCharsets.UTF_8));
     private static final Path JAVA_EXAMPLE = Path.of("../docs/examples/java/VerifyWebhook.java");
     private static final Path SHELL_EXAMPLE = Path.of("../tools/verify-webhook.sh");
+    private static final Path SEND_EXAMPLE = Path.of("../tools/send-test-webhook.sh");
 
     @DynamicPropertySource
     static void directory(DynamicPropertyRegistry registry) {
@@ -134,6 +136,19 @@ class WebhookExamplesIT {
     }
 
     @Test
+    void theCurlExampleSendsAWebhookThatVerifiesAsTheGatewaysOwn() throws Exception {
+        receiver.stubFor(post(urlPathEqualTo("/your-receiver")).willReturn(aResponse().withStatus(204)));
+        Run sent = run(List.of("bash", SEND_EXAMPLE.toAbsolutePath().toString(), receiver.baseUrl() + "/your-receiver"), SECRET);
+        assertThat(sent).isEqualTo(new Run(0, "204"));
+        LoggedRequest request = receiver.findAll(postRequestedFor(urlPathEqualTo("/your-receiver"))).get(0);
+        assertThat(StandardWebhooks.verify(request.getHeader("webhook-id"), request.getHeader("webhook-timestamp"),
+                request.getHeader("webhook-signature"), request.getBody(), List.of(SECRET), List.of(), java.time.Instant.now(),
+                Duration.ofMinutes(5)).valid()).as("the gateway's own verifier accepts it").isTrue();
+        assertThat(org.spgateway.mappings.VcsSchemas.validate("referral.cancelled",
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(request.getBody()))).as("a valid v1 event").isEmpty();
+    }
+
+    @Test
     void theDocsCarryTheExamplesExactly() throws Exception {
         String guide = Files.readString(Path.of("../docs/vcs-integration.md"));
         String java = Files.readString(JAVA_EXAMPLE);
@@ -142,5 +157,8 @@ class WebhookExamplesIT {
         String shell = Files.readString(SHELL_EXAMPLE);
         assertThat(guide).as("docs/vcs-integration.md quotes tools/verify-webhook.sh's check")
                 .contains(shell.substring(shell.indexOf("key=$(")).strip());
+        String send = Files.readString(SEND_EXAMPLE);
+        assertThat(guide).as("docs/vcs-integration.md quotes tools/send-test-webhook.sh's signing and curl")
+                .contains(send.substring(send.indexOf("key=$(")).strip());
     }
 }
