@@ -131,6 +131,11 @@ public final class GatewayProcess implements AutoCloseable {
         return baseUrl() + "/fhir";
     }
 
+    /** Everything the gateway has written to its console so far. */
+    public List<String> logLines() throws IOException {
+        return Files.readAllLines(log);
+    }
+
     public String tail() {
         try {
             List<String> lines = Files.readAllLines(log);

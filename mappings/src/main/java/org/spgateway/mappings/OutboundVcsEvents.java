@@ -13,6 +13,10 @@ import java.util.Objects;
 public final class OutboundVcsEvents {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
+    /** Every event type the gateway sends to VCS organisations, {@code referral.created} included. */
+    public static final java.util.List<String> TYPES = java.util.List.of("referral.created", "referral.cancelled",
+            "consent.withdrawn");
+
     private OutboundVcsEvents() {
     }
 

@@ -1,5 +1,13 @@
 package org.spgateway.gateway.audit;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.spgateway.gateway.apidocs.ApiDocsConfig;
+import org.spgateway.gateway.apidocs.ApiModels;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -20,6 +28,8 @@ import org.springframework.web.bind.annotation.RestController;
  * classes, when and why. Every read is itself audited.
  */
 @RestController
+@Tag(name = ApiDocsConfig.TAG_IG)
+@SecurityRequirement(name = ApiDocsConfig.LOGIN)
 public class AuditQueryController {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,6 +40,9 @@ public class AuditQueryController {
         this.queries = queries;
     }
 
+    @Operation(summary = "Search the audit log", description = "Every criterion is optional; from/to are ISO-8601 instants; type is an audit event type such as disclosure. The read is itself audited.")
+    @ApiResponse(responseCode = "200", description = "OK", content = @Content(schema = @Schema(implementation = ApiModels.AuditPage.class)))
+    @ApiResponse(responseCode = "400", description = "A parameter could not be read")
     @GetMapping(value = "/ig/v1/audit", produces = MediaType.APPLICATION_JSON_VALUE)
     public String find(@RequestParam(required = false) String patient, @RequestParam(required = false) String nhsNumber,
                        @RequestParam(required = false) String organisation, @RequestParam(required = false) String dataClass,
@@ -54,6 +67,8 @@ public class AuditQueryController {
         return answer.toString();
     }
 
+    @Operation(summary = "Export an audit search as CSV (RFC 4180), for a subject access request or a review")
+    @ApiResponse(responseCode = "200", description = "One row per record", content = @Content(mediaType = "text/csv", schema = @Schema(type = "string")))
     @GetMapping(value = "/ig/v1/audit.csv", produces = "text/csv")
     public ResponseEntity<String> csv(@RequestParam(required = false) String patient, @RequestParam(required = false) String nhsNumber,
                                       @RequestParam(required = false) String organisation,
@@ -81,6 +96,8 @@ public class AuditQueryController {
         return csv.toString();
     }
 
+    @Operation(summary = "A patient's disclosure report: who received which data classes, when, and why")
+    @ApiResponse(responseCode = "200", description = "OK", content = @Content(schema = @Schema(implementation = ApiModels.DisclosureReport.class)))
     @GetMapping(value = "/ig/v1/patients/{patientId}/disclosures", produces = MediaType.APPLICATION_JSON_VALUE)
     public String subjectAccessReport(@PathVariable String patientId) {
         return queries.subjectAccessReport(patientId).toString();

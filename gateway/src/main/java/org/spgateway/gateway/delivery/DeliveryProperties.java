@@ -1,9 +1,12 @@
 package org.spgateway.gateway.delivery;
 
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import java.time.Duration;
 import java.util.List;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -27,12 +30,12 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("spgateway.delivery")
 public record DeliveryProperties(
-        @DefaultValue("500ms") Duration pollInterval,
+        @DefaultValue("500ms") @DurationMin(millis = 10) Duration pollInterval,
         @DefaultValue("20") @Min(1) int batchSize,
-        @DefaultValue("30s") Duration lease,
-        @DefaultValue("5s") Duration connectTimeout,
-        @DefaultValue("10s") Duration responseTimeout,
+        @DefaultValue("30s") @DurationMin(seconds = 1) Duration lease,
+        @DefaultValue("5s") @DurationMin(millis = 100) Duration connectTimeout,
+        @DefaultValue("10s") @DurationMin(millis = 100) Duration responseTimeout,
         @DefaultValue({"5s", "5m", "30m", "2h", "5h", "10h", "10h", "14h", "24h", "10h"}) @NotEmpty List<Duration> retrySchedule,
-        @DefaultValue("0.2") double jitter,
+        @DefaultValue("0.2") @DecimalMin("0.0") @DecimalMax("1.0") double jitter,
         @DefaultValue("") String ed25519PrivateKey) {
 }

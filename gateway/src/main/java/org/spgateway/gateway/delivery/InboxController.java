@@ -1,5 +1,13 @@
 package org.spgateway.gateway.delivery;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.spgateway.gateway.apidocs.ApiDocsConfig;
+import org.spgateway.gateway.apidocs.ApiModels;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,6 +33,8 @@ import org.springframework.web.bind.annotation.RestController;
  * the organisation in {@code webhook-organisation}); a GET signs the empty body.
  */
 @RestController
+@Tag(name = ApiDocsConfig.TAG_VCS)
+@SecurityRequirement(name = ApiDocsConfig.SIGNED)
 public class InboxController {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,6 +52,9 @@ public class InboxController {
         this.clock = clock;
     }
 
+    @Operation(summary = "Your pending messages, oldest first (pull mode)", description = "Sign the empty body. limit: 1 to 200, default 50. A message stays until you acknowledge it.")
+    @ApiResponse(responseCode = "200", description = "OK", content = @Content(schema = @Schema(implementation = ApiModels.InboxPage.class)))
+    @ApiResponse(responseCode = "401", description = "Unknown organisation, bad or missing signature")
     @GetMapping(value = "/vcs/v1/inbox", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<String> list(@RequestHeader(value = "webhook-organisation", required = false) String organisation,
                                        @RequestHeader(value = "webhook-id", required = false) String id,
@@ -62,6 +75,10 @@ public class InboxController {
         return ResponseEntity.ok(answer.toString());
     }
 
+    @Operation(summary = "Acknowledge a message: you have stored it and it leaves your inbox", description = "Sign the empty body. Acknowledging twice is harmless.")
+    @ApiResponse(responseCode = "200", description = "OK", content = @Content(schema = @Schema(implementation = ApiModels.Acknowledged.class)))
+    @ApiResponse(responseCode = "401", description = "Unknown organisation, bad or missing signature")
+    @ApiResponse(responseCode = "404", description = "No such message in your inbox")
     @PostMapping(value = "/vcs/v1/inbox/{messageId}/ack", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<String> acknowledge(@PathVariable String messageId,
                                               @RequestHeader(value = "webhook-organisation", required = false) String organisation,

@@ -31,12 +31,12 @@ public class Outbox {
         }
         Timestamp now = Timestamp.from(clock.instant());
         jdbc.update("INSERT INTO outbox_message (message_id, channel, destination, referral_id, event_type, http_method,"
-                        + " target_path, payload, key_id, status, attempts, next_attempt_at, created_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+                        + " target_path, payload, key_id, status, attempts, next_attempt_at, created_at, request_id)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
                 message.messageId(), message.channel().code(), message.destination(), message.referralId(),
                 message.eventType(), message.httpMethod(), message.targetPath(),
                 // the payload carries the patient data the recipient may see: sealed until it is sent
                 cipher.seal(message.payload(), OutboxStore.payloadContext(message.messageId())), cipher.activeKeyId(),
-                "pending", now, now);
+                "pending", now, now, org.spgateway.gateway.observability.RequestIds.current());
     }
 }

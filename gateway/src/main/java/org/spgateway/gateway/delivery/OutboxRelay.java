@@ -14,6 +14,8 @@ import org.apache.camel.Exchange;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.spgateway.gateway.observability.RequestIds;
 import org.spgateway.gateway.routing.DirectoryProperties;
 import org.spgateway.gateway.webhook.StandardWebhooks;
 import org.springframework.context.ApplicationEventPublisher;
@@ -72,8 +74,12 @@ public class OutboxRelay {
     public void prepare(Exchange exchange) {
         OutboxStore.Stored message = exchange.getIn().getBody(OutboxStore.Stored.class);
         exchange.setProperty(MESSAGE, message);
+        // the attempt logs under the id of the request that caused the message, and passes it on to the receiver
+        String requestId = message.requestId() == null ? message.messageId() : message.requestId();
+        MDC.put(RequestIds.MDC_KEY, requestId);
         var in = exchange.getIn();
         in.removeHeaders("*");
+        in.setHeader(RequestIds.HEADER, requestId);
         byte[] body = message.payload().getBytes(StandardCharsets.UTF_8);
         if (message.channel() == OutboxMessage.Channel.GP_PUSH) {
             DirectoryProperties.Practice practice = directory.practice(message.destination())
@@ -112,11 +118,21 @@ public class OutboxRelay {
 
     /** Step 3a: the receiver answered. */
     public void recordResponse(Exchange exchange) {
+        try {
+            record(exchange);
+        } finally {
+            MDC.remove(RequestIds.MDC_KEY);
+        }
+    }
+
+    private void record(Exchange exchange) {
         OutboxStore.Stored message = exchange.getProperty(MESSAGE, OutboxStore.Stored.class);
         int status = exchange.getIn().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         Instant now = clock.instant();
         if (status >= 200 && status < 300) {
             store.delivered(message.seq(), status, now);
+            log.info("Message {} ({}) delivered to {}: HTTP {}", message.messageId(), message.eventType(),
+                    message.destination(), status);
             meters.counter("spgateway.delivery.delivered", "channel", message.channel().code()).increment();
             meters.timer("spgateway.delivery.latency", "channel", message.channel().code())
                     .record(Duration.between(message.createdAt(), now));
@@ -134,6 +150,14 @@ public class OutboxRelay {
 
     /** Step 3b: no answer (connection refused, timeout, reset) or nothing to send it to. */
     public void recordFailure(Exchange exchange) {
+        try {
+            recordNoAnswer(exchange);
+        } finally {
+            MDC.remove(RequestIds.MDC_KEY);
+        }
+    }
+
+    private void recordNoAnswer(Exchange exchange) {
         OutboxStore.Stored message = exchange.getProperty(MESSAGE, OutboxStore.Stored.class);
         if (message == null) {
             message = exchange.getIn().getBody(OutboxStore.Stored.class);

@@ -20,11 +20,12 @@ public class OutboxStore {
     /** A message as stored. */
     public record Stored(long seq, String messageId, OutboxMessage.Channel channel, String destination, String referralId,
                          String eventType, String httpMethod, String targetPath, String payload, String status, int attempts,
-                         Integer lastHttpStatus, String lastError, Instant createdAt, Instant deliveredAt) {
+                         Integer lastHttpStatus, String lastError, Instant createdAt, Instant deliveredAt,
+                         String requestId) {
     }
 
     private static final String COLUMNS = "seq, message_id, channel, destination, referral_id, event_type, http_method,"
-            + " target_path, payload, status, attempts, last_http_status, last_error, created_at, delivered_at";
+            + " target_path, payload, status, attempts, last_http_status, last_error, created_at, delivered_at, request_id";
 
     private final JdbcTemplate jdbc;
     private final ColumnCipher cipher;
@@ -144,6 +145,6 @@ public class OutboxStore {
                 rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
                 cipher.open(rs.getString(9), payloadContext(messageId)), rs.getString(10),
                 rs.getInt(11), lastStatus, rs.getString(13), rs.getTimestamp(14).toInstant(),
-                delivered == null ? null : delivered.toInstant());
+                delivered == null ? null : delivered.toInstant(), rs.getString(16));
     }
 }

@@ -1,5 +1,13 @@
 package org.spgateway.gateway.operator;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.spgateway.gateway.apidocs.ApiDocsConfig;
+import org.spgateway.gateway.apidocs.ApiModels;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -29,6 +37,8 @@ import org.springframework.web.bind.annotation.RestController;
  * data (docs/operations.md). On PostgreSQL the answer is 409: use PostgreSQL's own tools. Each backup is audited.
  */
 @RestController
+@Tag(name = ApiDocsConfig.TAG_OPERATOR)
+@SecurityRequirement(name = ApiDocsConfig.LOGIN)
 public class BackupController {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,6 +56,9 @@ public class BackupController {
         this.backups = Path.of(dataDir, "backups").toAbsolutePath().normalize();
     }
 
+    @Operation(summary = "Online backup of the embedded H2 database", description = "A consistent zip under <data-dir>/backups, and the audit log's head at that moment. Keys are not in it. Audited.")
+    @ApiResponse(responseCode = "200", description = "OK", content = @Content(schema = @Schema(implementation = ApiModels.Backup.class)))
+    @ApiResponse(responseCode = "409", description = "Not the embedded database: use PostgreSQL's own tools")
     @PostMapping(value = "/operator/backup", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<String> backup() throws IOException {
         String product = jdbc.execute((ConnectionCallback<String>) c -> c.getMetaData().getDatabaseProductName());

@@ -1,5 +1,13 @@
 package org.spgateway.gateway.operator;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.spgateway.gateway.apidocs.ApiDocsConfig;
+import org.spgateway.gateway.apidocs.ApiModels;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,6 +29,8 @@ import org.springframework.web.bind.annotation.RestController;
  * They need a login with the {@code OPERATOR} role (WebSecurityConfig).
  */
 @RestController
+@Tag(name = ApiDocsConfig.TAG_OPERATOR)
+@SecurityRequirement(name = ApiDocsConfig.LOGIN)
 public class DeadLetterController {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,6 +45,8 @@ public class DeadLetterController {
         this.clock = clock;
     }
 
+    @Operation(summary = "Messages given up on (never their payloads)")
+    @ApiResponse(responseCode = "200", description = "OK", content = @Content(schema = @Schema(implementation = ApiModels.DeadLetters.class)))
     @GetMapping(value = "/operator/dead-letters", produces = MediaType.APPLICATION_JSON_VALUE)
     public String list() {
         ObjectNode answer = JSON.createObjectNode();
@@ -56,6 +68,10 @@ public class DeadLetterController {
         return answer.toString();
     }
 
+    @Operation(summary = "Send a dead letter again, with the same webhook-id", description = "A referral passes the consent gate again. Audited with the operator's login.")
+    @ApiResponse(responseCode = "200", description = "OK", content = @Content(schema = @Schema(implementation = ApiModels.Replayed.class)))
+    @ApiResponse(responseCode = "404", description = "No such dead letter")
+    @ApiResponse(responseCode = "409", description = "The patient's consent no longer permits sending it")
     @PostMapping(value = "/operator/dead-letters/{messageId}/replay", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<String> replay(@PathVariable String messageId) {
         ReplayService.Result result = replays.replay(messageId);
@@ -70,6 +86,9 @@ public class DeadLetterController {
         return ResponseEntity.ok("{\"messageId\":\"" + messageId + "\",\"status\":\"pending\"}");
     }
 
+    @Operation(summary = "Re-enable a receiver that answered 410 Gone")
+    @ApiResponse(responseCode = "200", description = "OK", content = @Content(schema = @Schema(implementation = ApiModels.EndpointEnabled.class)))
+    @ApiResponse(responseCode = "404", description = "That endpoint is not disabled")
     @PostMapping(value = "/operator/endpoints/{destination}/enable", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<String> enable(@PathVariable String destination) {
         if (!store.enableEndpoint(destination, clock.instant())) {

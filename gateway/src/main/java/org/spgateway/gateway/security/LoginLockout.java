@@ -38,9 +38,12 @@ public class LoginLockout {
     private static final int MAX_NAMES = 10_000;
 
     /** {@code spgateway.security.login-lockout}. */
+    @org.springframework.validation.annotation.Validated
     @ConfigurationProperties("spgateway.security.login-lockout")
-    public record Properties(@DefaultValue("true") boolean enabled, @DefaultValue("5") int maxFailures,
-                             @DefaultValue("15m") Duration lockDuration) {
+    public record Properties(@DefaultValue("true") boolean enabled,
+                             @DefaultValue("5") @jakarta.validation.constraints.Min(1) int maxFailures,
+                             @DefaultValue("15m") @org.hibernate.validator.constraints.time.DurationMin(seconds = 1)
+                             Duration lockDuration) {
         public Properties {
             if (maxFailures < 1) {
                 throw new IllegalStateException("spgateway.security.login-lockout.max-failures must be 1 or more, was " + maxFailures);

@@ -11,7 +11,9 @@ public final class Roles {
     public static final String IG_LEAD = "IG_LEAD";
     /** Operator: dead letters, replay, endpoint re-enabling, metrics and configuration view. */
     public static final String OPERATOR = "OPERATOR";
-    public static final Set<String> ALL = Set.of(IG_LEAD, OPERATOR);
+    /** Runs the social prescribing scheme: sees the dashboard's aggregates, not the audit log. */
+    public static final String SCHEME_MANAGER = "SCHEME_MANAGER";
+    public static final Set<String> ALL = Set.of(IG_LEAD, OPERATOR, SCHEME_MANAGER);
 
     private Roles() {
     }

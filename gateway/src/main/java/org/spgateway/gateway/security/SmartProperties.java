@@ -24,8 +24,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                      directory: an RSA key generated once into {@code <data-dir>/demo-gp-client.pem} (for
  *                      {@code tools/smart-token.sh}). Switch off in production.
  */
+@org.springframework.validation.annotation.Validated
 @ConfigurationProperties("spgateway.security.smart")
-public record SmartProperties(@DefaultValue("true") boolean required, @DefaultValue("300s") Duration tokenLifetime,
+public record SmartProperties(@DefaultValue("true") boolean required, @DefaultValue("300s") @org.hibernate.validator.constraints.time.DurationMin(seconds = 30)
+                              @org.hibernate.validator.constraints.time.DurationMax(hours = 1) Duration tokenLifetime,
                               String tokenKey, @DefaultValue List<String> previousTokenKeys, String publicBaseUrl, @DefaultValue List<Client> clients,
                               @DefaultValue("false") boolean demoClient) {
 

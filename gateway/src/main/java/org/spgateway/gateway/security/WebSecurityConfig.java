@@ -69,6 +69,7 @@ public class WebSecurityConfig {
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/login", "/ui/app.css").permitAll()
                         .requestMatchers("/ui/ig/**").hasRole(Roles.IG_LEAD)
+                        .requestMatchers("/ui/dashboard").hasAnyRole(Roles.IG_LEAD, Roles.SCHEME_MANAGER)
                         .requestMatchers("/ui/operator/**").hasRole(Roles.OPERATOR)
                         .anyRequest().authenticated())
                 .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/ui", false).permitAll())
@@ -82,8 +83,44 @@ public class WebSecurityConfig {
         return http.build();
     }
 
+    /**
+     * The OpenAPI document and its browsable UI: open to anyone (integrators have no login; the document holds no
+     * data), read-only, no session, and a CSP that lets Swagger UI run its own scripts from this origin only (its
+     * React components set inline styles, hence 'unsafe-inline' for styles here and nowhere else).
+     */
     @Bean
     @Order(3)
+    public SecurityFilterChain apiDocs(HttpSecurity http) throws Exception {
+        http.securityMatcher("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+                .authorizeHttpRequests(a -> a.requestMatchers(org.springframework.http.HttpMethod.GET).permitAll()
+                        .anyRequest().denyAll())
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.disable())
+                .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'self'; img-src 'self' data:;"
+                        + " style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'")));
+        return http.build();
+    }
+
+    /**
+     * The demo VCS inbox ({@code /demo/**}, only with {@code spgateway.demo.vcs-inbox.enabled}): no login (it plays a
+     * charity's own system, not a gateway user), CSRF tokens on its forms, the pages' CSP. Its webhook receiver is
+     * authenticated by the webhook signature, so it takes no CSRF token.
+     */
+    @Bean
+    @Order(4)
+    public SecurityFilterChain demoInbox(HttpSecurity http) throws Exception {
+        http.securityMatcher("/demo/**")
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+                .csrf(csrf -> csrf.ignoringRequestMatchers("/demo/vcs/webhook"))
+                .requestCache(cache -> cache.disable())
+                .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(
+                        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")));
+        return http.build();
+    }
+
+    @Bean
+    @Order(5)
     public SecurityFilterChain machines(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(a -> a.anyRequest().permitAll())
                 .csrf(csrf -> csrf.disable())

@@ -25,6 +25,7 @@ public class HomeController {
         model.addAttribute("user", auth.getName());
         model.addAttribute("igLead", has(auth, "ROLE_IG_LEAD"));
         model.addAttribute("operator", has(auth, "ROLE_OPERATOR"));
+        model.addAttribute("schemeManager", has(auth, "ROLE_SCHEME_MANAGER"));
         return "home";
     }
 

@@ -1,5 +1,12 @@
 package org.spgateway.gateway.vcs;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.spgateway.gateway.apidocs.ApiDocsConfig;
+import org.spgateway.gateway.apidocs.ApiModels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +20,11 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Serves the v1 JSON Schemas of every VCS event, as published in docs/schemas/v1, for integrators' validators. */
 @RestController
+@Tag(name = ApiDocsConfig.TAG_VCS)
 public class SchemaController {
 
+    @Operation(summary = "List the v1 JSON Schemas of every event")
+    @ApiResponse(responseCode = "200", description = "OK", content = @Content(schema = @Schema(implementation = ApiModels.SchemaIndex.class)))
     @GetMapping(value = "/vcs/v1/schemas", produces = MediaType.APPLICATION_JSON_VALUE)
     public String index() {
         StringBuilder json = new StringBuilder("{\"schemas\":[");
@@ -27,6 +37,9 @@ public class SchemaController {
         return json.append("]}").toString();
     }
 
+    @Operation(summary = "One event's v1 JSON Schema (draft 2020-12)")
+    @ApiResponse(responseCode = "200", description = "The schema", content = @Content(mediaType = "application/schema+json", schema = @Schema(type = "object")))
+    @ApiResponse(responseCode = "404", description = "No schema for that event type")
     @GetMapping("/vcs/v1/schemas/{event}.schema.json")
     public ResponseEntity<String> schema(@PathVariable String event) throws IOException {
         if (!VcsSchemas.EVENT_TYPES.contains(event)) {

@@ -1,5 +1,13 @@
 package org.spgateway.gateway.vcs;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.spgateway.gateway.apidocs.ApiDocsConfig;
+import org.spgateway.gateway.apidocs.ApiModels;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import org.spgateway.gateway.routing.DirectoryProperties;
@@ -16,6 +24,8 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code webhook-organisation}. A repeat of a {@code webhook-id} is answered as before and applied once.
  */
 @RestController
+@Tag(name = ApiDocsConfig.TAG_VCS)
+@SecurityRequirement(name = ApiDocsConfig.SIGNED)
 public class VcsEventController {
 
     private final VcsRequestAuthenticator authenticator;
@@ -26,6 +36,15 @@ public class VcsEventController {
         this.events = events;
     }
 
+    @Operation(summary = "Report progress on a referral routed to you", description = "One signed event per request (see the VcsEvent schemas). Idempotent by webhook-id; events about one referral must not go back in time.")
+    @ApiResponse(responseCode = "200", description = "Applied, or already applied (duplicate: true)", content = @Content(schema = @Schema(implementation = ApiModels.EventApplied.class)))
+    @ApiResponse(responseCode = "400", description = "Not well-formed JSON, or a webhook-id over 128 characters")
+    @ApiResponse(responseCode = "401", description = "Unknown organisation, bad or missing signature, or a timestamp more than 5 minutes off")
+    @ApiResponse(responseCode = "404", description = "No such referral is routed to your organisation")
+    @ApiResponse(responseCode = "409", description = "The event does not fit the referral's state, or is older than the latest event applied")
+    @ApiResponse(responseCode = "413", description = "Body over the size limit")
+    @ApiResponse(responseCode = "422", description = "The event does not match its v1 JSON Schema: errors names each field")
+    @ApiResponse(responseCode = "429", description = "Too many requests: wait Retry-After seconds")
     @PostMapping(value = "/vcs/v1/events", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<String> post(@RequestHeader(value = "webhook-organisation", required = false) String organisation,
                                        @RequestHeader(value = "webhook-id", required = false) String id,

@@ -68,11 +68,11 @@ class GracefulShutdownIT {
                 "spgateway.directory.practices[1].id=practice-oak-lane",
                 "spgateway.directory.practices[1].ods-code=B86002",
                 "spgateway.directory.practices[1].name=Oak Lane Medical Centre").map(p -> "--" + p)
-                // in the PostgreSQL run: a fresh database, as the test contexts get
+                // the PostgreSQL run: a fresh database, as the Spring test contexts get one
                 .collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), args -> {
-                    args.addAll(org.spgateway.gateway.support.TestPostgres.gatewayArguments());
-                    return args.toArray(String[]::new);
-                })));
+                    args.addAll(org.spgateway.gateway.support.TestPostgres.argsForAFreshDatabase());
+                    return args;
+                })).toArray(String[]::new));
         Environment env = gateway.getEnvironment();
         String url = env.getProperty("spring.datasource.url");
         String user = env.getProperty("spring.datasource.username");

@@ -55,18 +55,18 @@ public final class TestPostgres {
     }
 
     /**
-     * Command-line arguments that put a gateway started by a test itself (not a Spring test context) on a fresh
-     * database of the PostgreSQL run's server, as {@link PerContextPostgresDatabase} does for test contexts; none in
-     * the H2 run.
+     * For a test that starts the gateway itself (SpringApplicationBuilder, outside the Spring test context): in the
+     * PostgreSQL run, the command-line arguments that point the {@code postgres} profile at a fresh database; in the
+     * H2 run, none.
      */
-    public static List<String> gatewayArguments() {
+    public static java.util.List<String> argsForAFreshDatabase() {
         if (!requested()) {
-            return List.of();
+            return java.util.List.of();
         }
         Server server = server().orElseThrow(() -> new IllegalStateException(
                 "The PostgreSQL run of the integration tests has no PostgreSQL: " + HOW_TO_ENABLE));
         String database = server.createDatabase();
-        return List.of("--SPGATEWAY_DB_URL=" + server.urlOf(database), "--SPGATEWAY_DB_USER=" + server.user(),
+        return java.util.List.of("--SPGATEWAY_DB_URL=" + server.urlOf(database), "--SPGATEWAY_DB_USER=" + server.user(),
                 "--SPGATEWAY_DB_PASSWORD=" + server.password());
     }
 

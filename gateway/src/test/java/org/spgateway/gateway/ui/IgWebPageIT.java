@@ -190,8 +190,11 @@ class IgWebPageIT {
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM audit_record WHERE event_type = 'audit.read' AND actor = 'ig-lead:ig-lead'",
                 Integer.class)).as("the IG lead's reads are audited under their login").isPositive();
         // the audit store is the one place patient data is recorded: none of it reaches the application log
+        // ...nor do the NHS numbers the IG lead searched for, as the page's query string carried them (the access
+        // log names the path only)
         assertThat(output.getAll()).doesNotContain("9000000009", "Margaret", "Peggy", "LS6 2", "07700 900123",
-                "peggy.smith@example.org", "bereaved");
+                "peggy.smith@example.org", "bereaved", "900+000+0009", "900%20000%200009", "nhsNumber=");
+        assertThat(output.getAll()).as("the access log saw the search").contains("GET /ui/ig 200");
     }
 
     @Test
