@@ -139,4 +139,30 @@ public final class ApiModels {
     @Schema(name = "AuditHead", description = "The audit log's last record at backup time")
     public record AuditHead(long seq, String hash) {
     }
+
+    @Schema(name = "EncryptionStatus", description = "Encryption at rest: the keys, and which key each sealed table's rows are under")
+    public record EncryptionStatus(@NotNull String activeKey, @NotNull List<String> keys, @NotNull boolean running,
+                                   @NotNull @Schema(description = "rows per sealed table and key id; key id 'none': stored before encryption")
+                                   List<SealedRows> rows,
+                                   @NotNull @Schema(description = "when 0, keys other than the active one may be removed")
+                                   long rowsNotUnderActiveKey,
+                                   @Schema(description = "the last re-encryption pass of this node, if any") ReencryptionPass lastPass) {
+    }
+
+    @Schema(name = "SealedRows")
+    public record SealedRows(@NotNull String table, @NotNull String keyId, @NotNull long rows) {
+    }
+
+    @Schema(name = "ReencryptionPass")
+    public record ReencryptionPass(@NotNull Instant startedAt, @NotNull Instant finishedAt, @NotNull List<ResealedTable> tables,
+                                   @NotNull int patientsReindexed) {
+    }
+
+    @Schema(name = "ResealedTable")
+    public record ResealedTable(@NotNull String table, @NotNull int resealed, @NotNull int unreadable) {
+    }
+
+    @Schema(name = "ReencryptionStarted")
+    public record ReencryptionStarted(@NotNull boolean started, @NotNull boolean alreadyRunning) {
+    }
 }
