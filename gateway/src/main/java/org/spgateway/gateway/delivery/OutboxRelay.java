@@ -59,14 +59,24 @@ public class OutboxRelay {
 
     /** Step 1: lease the due messages for this node. */
     public List<OutboxStore.Stored> claimDue() {
-        // millisecond precision: the lease is matched again by equality, and databases keep at most microseconds
-        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant now = now();
         return store.claim(nodeId, now, now.plus(properties.lease()), properties.batchSize());
     }
 
-    /** Step 2: the HTTP request for one message (signed webhook, or FHIR push to the GP system). */
+    // millisecond precision: the lease is matched again by equality, and databases keep at most microseconds
+    private Instant now() {
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    }
+
+    /**
+     * Step 2: renew the lease (the batch was claimed at once, its messages are sent one after another), then build
+     * the HTTP request for one message (signed webhook, or FHIR push to the GP system). A message another node has
+     * taken over in the meantime is not sent.
+     */
     public void prepare(Exchange exchange) {
-        OutboxStore.Stored message = exchange.getIn().getBody(OutboxStore.Stored.class);
+        OutboxStore.Stored claimed = exchange.getIn().getBody(OutboxStore.Stored.class);
+        OutboxStore.Stored message = store.renew(claimed, now().plus(properties.lease()))
+                .orElseThrow(() -> new LeaseLostException(claimed));
         exchange.setProperty(MESSAGE, message);
         var in = exchange.getIn();
         in.removeHeaders("*");
@@ -102,7 +112,10 @@ public class OutboxRelay {
         int status = exchange.getIn().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         Instant now = clock.instant();
         if (status >= 200 && status < 300) {
-            store.delivered(message.seq(), status, now);
+            if (!store.delivered(message, status, now)) {
+                leaseLost(message, "delivered (HTTP " + status + ")");
+                return;
+            }
             meters.counter("spgateway.delivery.delivered", "channel", message.channel().code()).increment();
             meters.timer("spgateway.delivery.latency", "channel", message.channel().code())
                     .record(Duration.between(message.createdAt(), now));
@@ -125,7 +138,9 @@ public class OutboxRelay {
             message = exchange.getIn().getBody(OutboxStore.Stored.class);
         }
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        if (failure instanceof UndeliverableException) {
+        if (failure instanceof LeaseLostException) {
+            leaseLost(message, "not sent");
+        } else if (failure instanceof UndeliverableException) {
             dead(message, null, failure.getMessage());
         } else {
             retry(message, null, failure == null ? "no answer" : failure.getClass().getSimpleName() + ": " + failure.getMessage(), null);
@@ -138,16 +153,42 @@ public class OutboxRelay {
             dead(message, status, error + "; retries exhausted after " + (message.attempts() + 1) + " attempts");
             return;
         }
-        store.retryAt(message.seq(), next.get(), status, error);
+        if (!store.retryAt(message, next.get(), status, error)) {
+            leaseLost(message, "retry after " + error);
+            return;
+        }
         meters.counter("spgateway.delivery.retried", "channel", message.channel().code()).increment();
     }
 
     private void dead(OutboxStore.Stored message, Integer status, String error) {
-        store.dead(message.seq(), status, error);
+        if (!store.dead(message, status, error)) {
+            leaseLost(message, "dead letter after " + error);
+            return;
+        }
         meters.counter("spgateway.delivery.dead", "channel", message.channel().code()).increment();
         log.warn("Message {} to {} dead-lettered: {}", message.messageId(), message.destination(), error);
         events.publishEvent(new DeliveryEvents.Failed(message.messageId(), message.referralId(), message.destination(),
                 message.eventType(), message.channel(), error));
+    }
+
+    /**
+     * This node's lease ran out and another node claimed the message (a receiver slower than the lease, a long pause):
+     * the other node's attempt and outcome count, this one's are not recorded. If this node had sent it, the receiver
+     * gets it twice under one webhook-id (at-least-once delivery).
+     */
+    private void leaseLost(OutboxStore.Stored message, String outcome) {
+        meters.counter("spgateway.delivery.lease.lost", "channel", message.channel().code()).increment();
+        log.warn("Message {} to {}: lease lost to another node, outcome not recorded ({})", message.messageId(),
+                message.destination(), outcome);
+    }
+
+    /** Another node holds the message now: this node must not send it. */
+    static final class LeaseLostException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LeaseLostException(OutboxStore.Stored message) {
+            super("lease on " + message.messageId() + " lost", null, false, false);
+        }
     }
 
     /** Nothing to send the message to: a configuration gap, dead-lettered at once so an operator sees it. */
