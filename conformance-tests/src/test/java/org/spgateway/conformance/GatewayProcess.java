@@ -39,9 +39,9 @@ public final class GatewayProcess implements AutoCloseable {
     private Duration lastStart = Duration.ZERO;
     private Instant readyAt = Instant.EPOCH;
 
-    private GatewayProcess(Path dataDir, List<String> extraArgs, List<String> jvmArgs, Map<String, String> env) {
+    private GatewayProcess(Path dataDir, Path log, List<String> extraArgs, List<String> jvmArgs, Map<String, String> env) {
         this.dataDir = dataDir;
-        this.log = dataDir.resolve("gateway.log");
+        this.log = log == null ? dataDir.resolve("gateway.log") : log;
         this.extraArgs = extraArgs;
         this.jvmArgs = jvmArgs;
         this.env = env;
@@ -59,6 +59,7 @@ public final class GatewayProcess implements AutoCloseable {
     /** How to start a gateway process. */
     public static final class Builder {
         private Path dataDir;
+        private Path log;
         private final List<String> args = new ArrayList<>();
         private final List<String> jvmArgs = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
@@ -66,6 +67,12 @@ public final class GatewayProcess implements AutoCloseable {
         /** The data directory (created if missing); a new one under {@code spgateway.work} if not given. */
         public Builder dataDir(Path dir) {
             this.dataDir = dir;
+            return this;
+        }
+
+        /** Where the process's output goes; {@code gateway.log} in the data directory if not given. */
+        public Builder log(Path file) {
+            this.log = file;
             return this;
         }
 
@@ -102,7 +109,7 @@ public final class GatewayProcess implements AutoCloseable {
 
         /** Starts the process and waits until it is ready. */
         public GatewayProcess start() throws Exception {
-            GatewayProcess gateway = new GatewayProcess(dataDir(), List.copyOf(args), List.copyOf(jvmArgs), Map.copyOf(env));
+            GatewayProcess gateway = new GatewayProcess(dataDir(), log, List.copyOf(args), List.copyOf(jvmArgs), Map.copyOf(env));
             gateway.launchOnPort(freePort());
             return gateway;
         }

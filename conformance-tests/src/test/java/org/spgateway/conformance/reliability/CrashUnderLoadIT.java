@@ -86,14 +86,13 @@ class CrashUnderLoadIT {
             }
             TimeUnit.MILLISECONDS.sleep(2000); // load on the last restart, too
             traffic.stopNewReferrals();
-            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).until(traffic::settled);
+            awaitQuietly(Duration.ofMinutes(4), traffic::settled);
         } finally {
             traffic.stop();
         }
         receivers.behaveNormally(webhooks);
         receivers.behaveNormally(gpEndpoint);
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
-                .until(() -> DeliveryCheck.undelivered(traffic, receivers, SERVICE).isEmpty());
+        awaitQuietly(Duration.ofMinutes(2), () -> DeliveryCheck.undelivered(traffic, receivers, SERVICE).isEmpty());
 
         DeliveryCheck.Result result = DeliveryCheck.check(traffic, receivers, SERVICE, shared.gp);
         Map<String, Instant> firstDelivery = DeliveryCheck.firstDeliveries(receivers, SERVICE);
@@ -122,5 +121,14 @@ class CrashUnderLoadIT {
         assertThat(result.underAnotherId()).as("delivered twice under different ids (seed %d)", seed).isEmpty();
         assertThat(result.outOfOrder()).as("GP pushes out of order (seed %d)", seed).isEmpty();
         assertThat(result.wrongFinalState()).as("Tasks not in the state of their last event (seed %d)", seed).isEmpty();
+    }
+
+    /** Waits for the condition, and goes on to the full check (which says what is missing) if it does not come. */
+    static void awaitQuietly(Duration atMost, java.util.concurrent.Callable<Boolean> condition) {
+        try {
+            await().atMost(atMost).pollInterval(Duration.ofMillis(500)).until(condition);
+        } catch (org.awaitility.core.ConditionTimeoutException reportedByTheCheck) {
+            System.out.println("[spgateway reliability] not reached within " + atMost + "; the check below says what is missing");
+        }
     }
 }

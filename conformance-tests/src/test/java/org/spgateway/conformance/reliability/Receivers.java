@@ -76,6 +76,11 @@ final class Receivers implements AutoCloseable {
             return (r, n) -> n < failures ? failure : Answer.ok();
         }
 
+        /** The n-th attempt of each message gets the n-th answer; after the last, 200. */
+        static Behaviour sequence(Answer... answers) {
+            return (r, n) -> n < answers.length ? answers[n] : Answer.ok();
+        }
+
         static Behaviour always(Answer answer) {
             return (r, n) -> answer;
         }

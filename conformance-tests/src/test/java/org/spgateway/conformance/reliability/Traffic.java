@@ -126,6 +126,7 @@ final class Traffic {
     private final List<String> refusals = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger serverErrors = new AtomicInteger();
     private final AtomicInteger noAnswer = new AtomicInteger();
+    private final AtomicInteger refusedConnections = new AtomicInteger();
     private final AtomicInteger nextNode = new AtomicInteger();
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean newReferrals = new AtomicBoolean(true);
@@ -218,7 +219,7 @@ final class Traffic {
             }
             if (!send(referral)) {
                 toResend.add(referral);
-                pause(100);
+                pause(200);
             }
         }
     }
@@ -227,11 +228,13 @@ final class Traffic {
     private boolean send(Referral referral) {
         for (int tries = 0; tries < nodes.size(); tries++) {
             Node node = node();
+            boolean posting = false;
             try {
                 if (referral.unansweredOnce && !referral.storedWithoutAnswer
                         && !Suite.storedReferrals(node.gp(), referral.identifier).getEntry().isEmpty()) {
                     referral.storedWithoutAnswer = true;
                 }
+                posting = true;
                 referral.attempts.incrementAndGet();
                 HttpResponse<String> response = node.gp().post("", referral.bundle, "application/fhir+json");
                 if (response.statusCode() == 200) {
@@ -242,7 +245,11 @@ final class Traffic {
                 }
                 return unanswered(referral, node, response);
             } catch (ConnectException down) {
-                // this node is not there: the next one
+                // this node is not there (nothing was sent): the next one
+                if (posting) {
+                    referral.attempts.decrementAndGet();
+                }
+                refusedConnections.incrementAndGet();
             } catch (IOException | IllegalStateException noAnswerNow) {
                 // the connection broke mid-request (the node died) or a look-up before the retry failed
                 referral.unansweredOnce = true;
@@ -256,9 +263,7 @@ final class Traffic {
                 return false;
             }
         }
-        referral.unansweredOnce = true;
-        noAnswer.incrementAndGet();
-        return false;
+        return false; // no node took the connection
     }
 
     private boolean unanswered(Referral referral, Node node, HttpResponse<String> response) {
@@ -301,15 +306,18 @@ final class Traffic {
                 p.events.add(event);
             }
             if (!send(event)) {
-                pause(50);
+                pause(200);
             }
         }
     }
 
     private static String eventBody(String type, String referralId) {
-        String extra = "referral.completed".equals(type)
-                ? ",\"outcomes\":{\"ons4\":{\"lifeSatisfaction\":7,\"worthwhile\":8,\"happiness\":6,\"anxiety\":3},\"swemwbs\":{\"total\":25}}"
-                : "";
+        String extra = switch (type) {
+            case "referral.completed" ->
+                    ",\"outcomes\":{\"ons4\":{\"lifeSatisfaction\":7,\"worthwhile\":8,\"happiness\":6,\"anxiety\":3},\"swemwbs\":{\"total\":25}}";
+            case "referral.appointment-booked" -> ",\"appointmentAt\":\"" + Instant.now().plus(java.time.Duration.ofDays(7)) + "\"";
+            default -> "";
+        };
         return "{\"type\":\"" + type + "\",\"referralId\":\"" + referralId + "\",\"occurredAt\":\"" + Instant.now() + "\"" + extra + "}";
     }
 
@@ -335,7 +343,9 @@ final class Traffic {
                 }
                 return false;
             } catch (ConnectException down) {
-                // the next node
+                // this node is not there (nothing was sent): the next one
+                event.attempts.decrementAndGet();
+                refusedConnections.incrementAndGet();
             } catch (IOException noAnswerNow) {
                 event.unansweredOnce = true;
                 noAnswer.incrementAndGet();
@@ -349,9 +359,7 @@ final class Traffic {
                 return false;
             }
         }
-        event.unansweredOnce = true;
-        noAnswer.incrementAndGet();
-        return false;
+        return false; // no node took the connection
     }
 
     // ------------------------------------------------------------------------------------------------ results
@@ -385,8 +393,14 @@ final class Traffic {
         return serverErrors.get();
     }
 
+    /** Requests sent whose connection broke before an answer came (a node died, a proxy dropped it). */
     int noAnswer() {
         return noAnswer.get();
+    }
+
+    /** Connections no node took (every node down or starting): nothing was sent, the client tried again later. */
+    int refusedConnections() {
+        return refusedConnections.get();
     }
 
     private static String abbreviate(String s) {

@@ -18,6 +18,7 @@ import org.spgateway.gateway.routing.DirectoryProperties;
 import org.spgateway.gateway.webhook.StandardWebhooks;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The steps of the delivery routes: claim due messages, turn one into a signed HTTP request, and record what the
@@ -30,6 +31,7 @@ public class OutboxRelay {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
     private final OutboxStore store;
+    private final TransactionTemplate transactions;
     private final DirectoryProperties directory;
     private final DeliveryProperties properties;
     private final ApplicationEventPublisher events;
@@ -40,8 +42,9 @@ public class OutboxRelay {
     private final String nodeId = "node-" + UUID.randomUUID();
 
     public OutboxRelay(OutboxStore store, DirectoryProperties directory, DeliveryProperties properties,
-                       ApplicationEventPublisher events, MeterRegistry meters, Clock clock) {
+                       ApplicationEventPublisher events, MeterRegistry meters, Clock clock, TransactionTemplate transactions) {
         this.store = store;
+        this.transactions = transactions;
         this.directory = directory;
         this.properties = properties;
         this.events = events;
@@ -55,6 +58,8 @@ public class OutboxRelay {
                 Base64.getEncoder().encodeToString(signingKey.generatePublicKey().getEncoded()),
                 properties.ed25519PrivateKey().isBlank() ? " (generated at start-up; set spgateway.delivery.ed25519-private-key to keep it)" : "");
         meters.gauge("spgateway.delivery.backlog", store, OutboxStore::backlog);
+        // the lease_owner this node writes on the messages it claims, to tell nodes apart in outbox_message
+        log.info("Outbox relay node id: {}", nodeId);
     }
 
     /** Step 1: lease the due messages for this node. */
@@ -112,15 +117,22 @@ public class OutboxRelay {
         int status = exchange.getIn().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         Instant now = clock.instant();
         if (status >= 200 && status < 300) {
-            if (!store.delivered(message, status, now)) {
+            // the outcome and what it changes (the Task says "sent") commit together: a crash cannot keep one
+            boolean recorded = Boolean.TRUE.equals(transactions.execute(tx -> {
+                if (!store.delivered(message, status, now)) {
+                    return false;
+                }
+                events.publishEvent(new DeliveryEvents.Delivered(message.messageId(), message.referralId(),
+                        message.destination(), message.eventType(), message.channel()));
+                return true;
+            }));
+            if (!recorded) {
                 leaseLost(message, "delivered (HTTP " + status + ")");
                 return;
             }
             meters.counter("spgateway.delivery.delivered", "channel", message.channel().code()).increment();
             meters.timer("spgateway.delivery.latency", "channel", message.channel().code())
                     .record(Duration.between(message.createdAt(), now));
-            events.publishEvent(new DeliveryEvents.Delivered(message.messageId(), message.referralId(), message.destination(),
-                    message.eventType(), message.channel()));
         } else if (status == 410) {
             store.disableEndpoint(message.destination(), "HTTP 410 Gone from the receiver", now);
             dead(message, status, "HTTP 410 Gone: the receiver withdrew this endpoint; it is disabled until an operator enables it");
@@ -161,14 +173,20 @@ public class OutboxRelay {
     }
 
     private void dead(OutboxStore.Stored message, Integer status, String error) {
-        if (!store.dead(message, status, error)) {
+        boolean recorded = Boolean.TRUE.equals(transactions.execute(tx -> {
+            if (!store.dead(message, status, error)) {
+                return false;
+            }
+            events.publishEvent(new DeliveryEvents.Failed(message.messageId(), message.referralId(), message.destination(),
+                    message.eventType(), message.channel(), error));
+            return true;
+        }));
+        if (!recorded) {
             leaseLost(message, "dead letter after " + error);
             return;
         }
         meters.counter("spgateway.delivery.dead", "channel", message.channel().code()).increment();
         log.warn("Message {} to {} dead-lettered: {}", message.messageId(), message.destination(), error);
-        events.publishEvent(new DeliveryEvents.Failed(message.messageId(), message.referralId(), message.destination(),
-                message.eventType(), message.channel(), error));
     }
 
     /**
