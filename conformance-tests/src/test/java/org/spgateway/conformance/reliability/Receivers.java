@@ -9,9 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.extension.Parameters;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
-import com.github.tomakehurst.wiremock.extension.ServeEventListener;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -143,7 +141,7 @@ final class Receivers implements AutoCloseable {
 
     Receivers() {
         server = new WireMockServer(wireMockConfig().dynamicPort().containerThreads(60).disableRequestJournal()
-                .extensions(new Answering(), new Recording()));
+                .extensions(new Answering()));
         server.start();
         server.stubFor(any(urlPathMatching("/.*")).willReturn(aResponse().withStatus(200)));
     }
@@ -165,7 +163,7 @@ final class Receivers implements AutoCloseable {
         behaviours.remove(prefix);
     }
 
-    /** Calls {@code subscriber} with every request from now on, once it has been answered. */
+    /** Calls {@code subscriber} with every request from now on, as it arrives, with the answer it is given. */
     void subscribe(java.util.function.Consumer<Hit> subscriber) {
         subscribers.add(subscriber);
     }
@@ -225,16 +223,25 @@ final class Receivers implements AutoCloseable {
                 resourcePath, version, businessStatus, body, answer);
     }
 
-    /** Decides each answer from the path's behaviour, counting attempts per receiver and body. */
+    /**
+     * Decides each answer from the path's behaviour, counting attempts per receiver and body, and records the request
+     * with its answer as it arrives: an answer the gateway stops waiting for (a timeout) still counts as received, as
+     * it would for a real receiver that processed the message.
+     */
     private final class Answering implements ResponseDefinitionTransformerV2 {
         @Override
         public ResponseDefinition transform(ServeEvent event) {
             long order = arrivals.incrementAndGet();
-            Hit hit = describe(event, order, null);
-            String key = hit.path() + "#" + (hit.webhookId() != null ? hit.webhookId() : Integer.toHexString(hit.body().hashCode()));
+            Hit arriving = describe(event, order, null);
+            String key = arriving.path() + "#" + (arriving.webhookId() != null ? arriving.webhookId()
+                    : Integer.toHexString(arriving.body().hashCode()));
             int previous = attempts.computeIfAbsent(key, k -> new AtomicInteger()).getAndIncrement();
-            Answer answer = behaviourFor(hit.path()).answer(hit, previous);
-            answered.put(event.getId(), new Answered(order, answer));
+            Answer answer = behaviourFor(arriving.path()).answer(arriving, previous);
+            Hit hit = describe(event, order, answer);
+            synchronized (hits) {
+                hits.add(hit);
+            }
+            subscribers.forEach(s -> s.accept(hit));
             ResponseDefinitionBuilder response = ResponseDefinitionBuilder.responseDefinition();
             if (answer.fault() != null) {
                 return response.withFault(answer.fault()).build();
@@ -250,30 +257,6 @@ final class Receivers implements AutoCloseable {
         @Override
         public String getName() {
             return "spgateway-answering";
-        }
-    }
-
-    /** The arrival order and answer of a request being served, from the transformer to the recorder. */
-    private record Answered(long order, Answer answer) {
-    }
-
-    private final Map<java.util.UUID, Answered> answered = new ConcurrentHashMap<>();
-
-    /** Records each request once it has been answered (or its connection dropped). */
-    private final class Recording implements ServeEventListener {
-        @Override
-        public void afterComplete(ServeEvent event, Parameters parameters) {
-            Answered a = answered.remove(event.getId());
-            Hit hit = a == null ? describe(event, arrivals.incrementAndGet(), null) : describe(event, a.order(), a.answer());
-            synchronized (hits) {
-                hits.add(hit);
-            }
-            subscribers.forEach(s -> s.accept(hit));
-        }
-
-        @Override
-        public String getName() {
-            return "spgateway-recording";
         }
     }
 

@@ -52,6 +52,8 @@ class TwoNodesIT {
 
     @BeforeAll
     static void twoNodes() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ReliabilityDatabase.postgres(),
+                "PostgreSQL run only (failsafe's postgres execution); selected by name in the embedded default's run");
         receivers = new Receivers();
         database = ReliabilityDatabase.freshDatabase();
         List<String> args = new ArrayList<>(List.of("--spring.profiles.active=postgres",
