@@ -85,7 +85,7 @@ final class StoreOutage {
         for (int i = 0; i < referrals; i++) {
             duringOutage.add(postReferral());
         }
-        duringOutage.add(postEvent("link-worker.assigned"));
+        duringOutage.add(postEvent("referral.contacted"));
     }
 
     /** Waits until the gateway takes a referral again; returns how long that took. */

@@ -78,7 +78,9 @@ class TwoNodesIT {
         if (east != null) {
             east.close();
         }
-        receivers.close();
+        if (receivers != null) {
+            receivers.close();
+        }
     }
 
     private static Traffic.Node node(GatewayProcess gateway, Suite.Service service) {
