@@ -40,8 +40,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Several nodes on one database, with threads standing in for the nodes (each on its own connection, as another
- * process would be): outbox claims are leases no two nodes share, and audit appends chain one at a time through the
- * locked head row. Runs in both the H2 and the PostgreSQL run; separate processes and killed nodes come later.
+ * process would be): outbox claims are leases no two nodes share, a node that lost its lease records nothing, two
+ * nodes disabling one endpoint at once both succeed, and audit appends chain one at a time through the locked head
+ * row. Runs in both the H2 and the PostgreSQL run; gateway processes killed under load are the reliability suite's
+ * ({@code conformance-tests}, {@code TwoNodesIT}).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spgateway.data-dir=./target/it-data/${random.uuid}", "spgateway.audit.checkpoint-every=10"})

@@ -28,7 +28,7 @@ final class DeliveryCheck {
 
     /** The outcome, with the figures a report quotes. */
     record Result(Map<String, Object> figures, List<String> lost, List<String> outOfOrder, List<String> underAnotherId,
-                  List<String> wrongFinalState) {
+                  List<String> wrongFinalState, List<String> duplicatedWebhookIds, List<String> duplicatedVersions) {
 
         boolean clean() {
             return lost.isEmpty() && outOfOrder.isEmpty() && underAnotherId.isEmpty() && wrongFinalState.isEmpty();
@@ -219,7 +219,9 @@ final class DeliveryCheck {
         figures.put("serverErrorAnswers", traffic.serverErrors());
         figures.put("requestsWithoutAnswer", traffic.noAnswer());
         figures.put("connectionsRefusedWhileDown", traffic.refusedConnections());
-        return new Result(figures, lost, outOfOrder, underAnotherId, wrongFinalState);
+        List<String> duplicatedWebhookIds = byWebhookId.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        List<String> duplicatedVersions = byVersion.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        return new Result(figures, lost, outOfOrder, underAnotherId, wrongFinalState, duplicatedWebhookIds, duplicatedVersions);
     }
 
     private static boolean delivered(Receivers receivers, String service, String referralId) {

@@ -39,7 +39,9 @@ class PostgresServerFaultsIT {
     static void cluster() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(ReliabilityDatabase.postgres(),
                 "PostgreSQL run only (failsafe's postgres execution); selected by name in the embedded default's run");
-        dir = Files.createTempDirectory("spgateway-rel-pg");
+        // readable by the postgres user the server runs as when the tests run as root
+        dir = Files.createTempDirectory("spgateway-rel-pg", java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
         postgres = LocalPostgres.start(dir.resolve("cluster"));
         Path tablespace = null;
         if (Root.isRoot()) {

@@ -94,13 +94,36 @@ final class ReliabilityDatabase {
         }
         String user = Optional.ofNullable(System.getenv(USER_ENV)).orElse("");
         String password = Optional.ofNullable(System.getenv(PASSWORD_ENV)).orElse("");
-        // the gateway module's test databases are spgw_it_*; these are dropped with the cluster CI throws away
+        // spgw_rel_<epoch seconds>_<random>: CI throws the whole cluster away; on a long-lived server the ones from
+        // runs more than six hours old are dropped by the next run (the gateway module does the same with spgw_it_*)
         String name = "spgw_rel_" + Instant.now().getEpochSecond() + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         try (Connection admin = DriverManager.getConnection(adminUrl, user, password); Statement sql = admin.createStatement()) {
+            dropStale(sql);
             sql.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot create a test database on " + adminUrl + " as " + user + ": " + e.getMessage(), e);
         }
         return new Database(m.group(1) + "/" + name + (m.group(3) == null ? "" : m.group(3)), user, password);
+    }
+
+    private static final Pattern NAME = Pattern.compile("spgw_rel_(\\d+)_[0-9a-f]+");
+
+    private static void dropStale(Statement sql) throws SQLException {
+        List<String> stale = new java.util.ArrayList<>();
+        try (java.sql.ResultSet rs = sql.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'spgw\\_rel\\_%'")) {
+            while (rs.next()) {
+                Matcher m = NAME.matcher(rs.getString(1));
+                if (m.matches() && Instant.ofEpochSecond(Long.parseLong(m.group(1))).isBefore(Instant.now().minusSeconds(6 * 3600))) {
+                    stale.add(rs.getString(1));
+                }
+            }
+        }
+        for (String name : stale) {
+            try {
+                sql.execute("DROP DATABASE IF EXISTS " + name);
+            } catch (SQLException inUseOrNotOurs) {
+                // another role's, or still connected: leave it
+            }
+        }
     }
 }

