@@ -92,10 +92,12 @@ class PostgresServerFaultsIT {
             TimeUnit.MILLISECONDS.sleep(2000 + random.nextInt(2000));
             down = Instant.now();
             postgres.stop("immediate"); // a crash: no checkpoint, recovery from the WAL on start
-            // while the server is away the node says it is not ready, so a load balancer stops sending to it
-            await().atMost(Duration.ofSeconds(90)).until(() -> readinessStatus() == 503);
-            TimeUnit.SECONDS.sleep(2); // the server stays away a while
-            postgres.start();
+            try {
+                // while the server is away the node says it is not ready, so a load balancer stops sending to it
+                await().atMost(Duration.ofSeconds(90)).until(() -> readinessStatus() == 503);
+            } finally {
+                postgres.start();
+            }
             outages.add(Duration.between(down, Instant.now()));
             TimeUnit.SECONDS.sleep(2);
             traffic.stopNewReferrals();
