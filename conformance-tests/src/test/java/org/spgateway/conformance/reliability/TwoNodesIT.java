@@ -112,7 +112,7 @@ class TwoNodesIT {
         Instant started = Instant.now();
         try {
             traffic.start();
-            TimeUnit.SECONDS.sleep(Long.getLong("reliability.two-nodes.seconds", 12)); // the load's duration
+            TimeUnit.SECONDS.sleep(Long.getLong("reliability.two-nodes.seconds", 8)); // the load's duration
             traffic.stopNewReferrals();
             CrashUnderLoadIT.awaitQuietly(Duration.ofMinutes(3), traffic::settled);
         } finally {
