@@ -69,6 +69,8 @@ class EmbeddedDiskFullIT {
             } finally {
                 gateway.close();
             }
+        } finally {
+            Root.deleteTree(mount);
         }
     }
 }

@@ -70,6 +70,7 @@ class PostgresServerFaultsIT {
         if (disk != null) {
             disk.close();
         }
+        Root.deleteTree(dir);
     }
 
     @Test

@@ -44,4 +44,16 @@ final class Root {
         }
         return out;
     }
+
+    /** Deletes a directory the test made, with everything in it. */
+    static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
+        if (dir == null || !java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> all = java.nio.file.Files.walk(dir)) {
+            for (java.nio.file.Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        }
+    }
 }
