@@ -110,7 +110,7 @@ public final class GatewayProcess implements AutoCloseable {
         /** Starts the process and waits until it is ready. */
         public GatewayProcess start() throws Exception {
             GatewayProcess gateway = new GatewayProcess(dataDir(), log, List.copyOf(args), List.copyOf(jvmArgs), Map.copyOf(env));
-            gateway.launchOnPort(freePort());
+            gateway.launchOnFreePort();
             return gateway;
         }
     }
@@ -119,7 +119,11 @@ public final class GatewayProcess implements AutoCloseable {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("Gateway exited with " + process.exitValue() + "; log:\n" + tail());
+                String tail = tail();
+                if (tail.contains("Port " + port + " was already in use")) {
+                    throw new PortTakenException("Port " + port + " was taken before the gateway could bind it");
+                }
+                throw new IllegalStateException("Gateway exited with " + process.exitValue() + "; log:\n" + tail);
             }
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
@@ -158,6 +162,32 @@ public final class GatewayProcess implements AutoCloseable {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 kill();
             }
+        }
+    }
+
+    /**
+     * The port is chosen before the process binds it, up to a minute later on a loaded machine: if something else took
+     * it meanwhile, start again on another.
+     */
+    private void launchOnFreePort() throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                launchOnPort(freePort());
+                return;
+            } catch (PortTakenException taken) {
+                if (attempt == 3) {
+                    throw taken;
+                }
+            }
+        }
+    }
+
+    /** The process could not bind its port. */
+    private static final class PortTakenException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        PortTakenException(String message) {
+            super(message);
         }
     }
 
@@ -256,9 +286,23 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A port nothing listens on, below the kernel's ephemeral range (32768 and up on Linux), so an outgoing
+     * connection of another process cannot hold it as its local port by the time the gateway binds it.
+     */
     private static int freePort() throws IOException {
+        java.util.Random random = new java.util.Random();
+        for (int i = 0; i < 200; i++) {
+            int candidate = 20000 + random.nextInt(12000);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new java.net.InetSocketAddress(candidate));
+                return candidate;
+            } catch (IOException inUse) {
+                // another
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
             return socket.getLocalPort();
         }
     }

@@ -136,7 +136,18 @@ final class LocalPostgres implements AutoCloseable {
         }
     }
 
+    /** Below the ephemeral range, so no outgoing connection holds it while the server is stopped between restarts. */
     private static int freePort() throws IOException {
+        java.util.Random random = new java.util.Random();
+        for (int i = 0; i < 200; i++) {
+            int candidate = 20000 + random.nextInt(12000);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new java.net.InetSocketAddress("127.0.0.1", candidate));
+                return candidate;
+            } catch (IOException inUse) {
+                // another
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
