@@ -29,24 +29,34 @@ public final class GpSystem {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String fhirBase;
     private final String tokenUrl;
+    private final String audience;
     private final java.nio.file.Path keyFile;
     private String token;
     private java.time.Instant tokenExpires = java.time.Instant.EPOCH;
 
     public GpSystem(GatewayProcess gateway) {
+        this(gateway, gateway.baseUrl());
+    }
+
+    /**
+     * @param publicBaseUrl the gateway's address as clients see it ({@code spgateway.security.smart.public-base-url}
+     *                      when nodes sit behind a load balancer): assertions name its token endpoint as audience
+     */
+    public GpSystem(GatewayProcess gateway, String publicBaseUrl) {
         this.fhirBase = gateway.fhirBase();
         this.tokenUrl = gateway.baseUrl() + "/oauth/token";
+        this.audience = publicBaseUrl + "/oauth/token";
         this.keyFile = gateway.dataDir().resolve("demo-gp-client.pem");
     }
 
     /** A SMART Backend Services client assertion: a JWT signed RS384 with the demo GP system's private key. */
-    String clientAssertion() throws Exception {
+    public String clientAssertion() throws Exception {
         String pem = java.nio.file.Files.readString(keyFile).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         java.security.PrivateKey key = java.security.KeyFactory.getInstance("RSA").generatePrivate(
                 new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(pem)));
         java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
         String header = b64.encodeToString("{\"alg\":\"RS384\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-        String claims = b64.encodeToString(("{\"iss\":\"demo-gp\",\"sub\":\"demo-gp\",\"aud\":\"" + tokenUrl
+        String claims = b64.encodeToString(("{\"iss\":\"demo-gp\",\"sub\":\"demo-gp\",\"aud\":\"" + audience
                 + "\",\"exp\":" + (java.time.Instant.now().getEpochSecond() + 240) + ",\"jti\":\"" + UUID.randomUUID()
                 + "\"}").getBytes(StandardCharsets.UTF_8));
         java.security.Signature rs384 = java.security.Signature.getInstance("SHA384withRSA");
@@ -55,16 +65,26 @@ public final class GpSystem {
         return header + "." + claims + "." + b64.encodeToString(rs384.sign());
     }
 
+    /** Exchanges a client assertion for an access token at this gateway's token endpoint. */
+    public HttpResponse<String> requestToken(String assertion) throws Exception {
+        String form = "grant_type=client_credentials&client_assertion_type="
+                + URLEncoder.encode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer", StandardCharsets.UTF_8)
+                + "&client_assertion=" + assertion
+                + "&scope=" + URLEncoder.encode("system/*.read system/*.write", StandardCharsets.UTF_8);
+        return http.send(HttpRequest.newBuilder(URI.create(tokenUrl)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Forgets the access token (the gateway refused it, e.g. a restart changed its key): the next call fetches one. */
+    public synchronized void forgetToken() {
+        token = null;
+    }
+
     /** An access token, fetched again 30 s before it expires. */
-    synchronized String token() throws Exception {
+    public synchronized String token() throws Exception {
         if (token == null || java.time.Instant.now().isAfter(tokenExpires.minusSeconds(30))) {
-            String form = "grant_type=client_credentials&client_assertion_type="
-                    + URLEncoder.encode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer", StandardCharsets.UTF_8)
-                    + "&client_assertion=" + clientAssertion()
-                    + "&scope=" + URLEncoder.encode("system/*.read system/*.write", StandardCharsets.UTF_8);
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(tokenUrl)).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = requestToken(clientAssertion());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("Token endpoint answered " + response.statusCode() + ": " + response.body());
             }

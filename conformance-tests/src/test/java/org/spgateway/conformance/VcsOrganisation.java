@@ -21,7 +21,7 @@ public final class VcsOrganisation {
     private final String id;
     private final String secret;
     private final String gatewayBase;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2)).build();
 
     public VcsOrganisation(String id, String secret, String gatewayBase) {
         this.id = id;
@@ -47,13 +47,18 @@ public final class VcsOrganisation {
     }
 
     public HttpResponse<String> postEvent(String json) throws Exception {
-        String webhookId = "evt_" + UUID.randomUUID();
+        return postEvent(json, "evt_" + UUID.randomUUID());
+    }
+
+    /** Posts an event under a chosen webhook-id: a sender that got no answer sends it again under the same id. */
+    public HttpResponse<String> postEvent(String json, String webhookId) throws Exception {
         String timestamp = Long.toString(Instant.now().getEpochSecond());
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         return http.send(HttpRequest.newBuilder(URI.create(gatewayBase + "/vcs/v1/events"))
                 .header("Content-Type", "application/json").header("webhook-organisation", id)
                 .header("webhook-id", webhookId).header("webhook-timestamp", timestamp)
                 .header("webhook-signature", sign(webhookId, timestamp, body))
+                .timeout(java.time.Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -40,8 +40,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Several nodes on one database, with threads standing in for the nodes (each on its own connection, as another
- * process would be): outbox claims are leases no two nodes share, and audit appends chain one at a time through the
- * locked head row. Runs in both the H2 and the PostgreSQL run; separate processes and killed nodes come later.
+ * process would be): outbox claims are leases no two nodes share, a node that lost its lease records nothing, two
+ * nodes disabling one endpoint at once both succeed, and audit appends chain one at a time through the locked head
+ * row. Runs in both the H2 and the PostgreSQL run; gateway processes killed under load are the reliability suite's
+ * ({@code conformance-tests}, {@code TwoNodesIT}).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spgateway.data-dir=./target/it-data/${random.uuid}", "spgateway.audit.checkpoint-every=10"})
@@ -136,7 +138,7 @@ class ConcurrentNodesIT {
                                 .add(message.messageId());
                         claimed.incrementAndGet();
                         // delivered, as the relay records it: the referral's next message becomes claimable
-                        store.delivered(message.seq(), 204, Instant.now());
+                        assertThat(store.delivered(message, 204, Instant.now())).isTrue();
                     }
                     if (batch.isEmpty()) {
                         Thread.sleep(2);
@@ -176,7 +178,80 @@ class ConcurrentNodesIT {
         assertThat(takenOver).as("node b after a's lease ended").hasSize(1);
         assertThat(jdbc.queryForObject("SELECT lease_owner FROM outbox_message WHERE destination = ?", String.class, destination))
                 .isEqualTo("node-b");
-        store.delivered(takenOver.get(0).seq(), 204, Instant.now()); // not left for this node's relay to try
+        assertThat(store.delivered(takenOver.get(0), 204, Instant.now())).isTrue(); // not left for this node's relay to try
+    }
+
+    @Test
+    void aNodeThatLostItsLeaseToAnotherRecordsNoOutcome() {
+        String destination = "lost-" + UUID.randomUUID().toString().substring(0, 8);
+        transactions.executeWithoutResult(status -> outbox.enqueue(new OutboxMessage(destination + "-m", OutboxMessage.Channel.VCS_WEBHOOK,
+                destination, destination + "-referral", "referral.created", null, null, "{}")));
+        Instant t0 = Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
+        OutboxStore.Stored heldByA = claimFor(destination, "node-a", t0).get(0);
+        // a's receiver is slower than the lease: b takes the message over and is still sending it
+        OutboxStore.Stored heldByB = claimFor(destination, "node-b", t0.plusSeconds(31)).get(0);
+
+        assertThat(store.renew(heldByA, t0.plusSeconds(60))).as("a renews before sending").isEmpty();
+        assertThat(store.dead(heldByA, 400, "late answer to a")).as("a's late dead letter").isFalse();
+        assertThat(store.retryAt(heldByA, t0.plusSeconds(40), 500, "late answer to a")).as("a's late retry").isFalse();
+        assertThat(store.delivered(heldByA, 200, Instant.now())).as("a's late delivery").isFalse();
+        OutboxStore.Stored row = store.find(destination + "-m").orElseThrow();
+        assertThat(row.status()).isEqualTo("pending");
+        assertThat(row.attempts()).as("a's attempt is not counted").isZero();
+        assertThat(row.leaseOwner()).isEqualTo("node-b");
+
+        OutboxStore.Stored renewed = store.renew(heldByB, t0.plusSeconds(70)).orElseThrow();
+        assertThat(store.delivered(heldByB, 200, Instant.now())).as("b's outcome under its old lease").isFalse();
+        assertThat(store.delivered(renewed, 204, Instant.now())).as("b's outcome under its renewed lease").isTrue();
+        row = store.find(destination + "-m").orElseThrow();
+        assertThat(row.status()).isEqualTo("delivered");
+        assertThat(row.attempts()).isEqualTo(1);
+        assertThat(row.lastHttpStatus()).isEqualTo(204);
+    }
+
+    @Test
+    void twoNodesDisablingOneEndpointAtOnceBothSucceed() throws Exception {
+        String destination = "gone-" + UUID.randomUUID().toString().substring(0, 8);
+        // node a has written the endpoint's row but not committed yet when node b gets its own 410
+        try (Connection nodeA = dataSource.getConnection()) {
+            nodeA.setAutoCommit(false);
+            try (var insert = nodeA.prepareStatement("INSERT INTO endpoint_state (destination, disabled, reason, changed_at)"
+                    + " VALUES (?, TRUE, 'HTTP 410 Gone from the receiver', ?)")) {
+                insert.setString(1, destination);
+                insert.setTimestamp(2, java.sql.Timestamp.from(Instant.now()));
+                insert.executeUpdate();
+            }
+            ExecutorService nodeB = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> disabling = nodeB.submit(() -> store.disableEndpoint(destination, "HTTP 410 Gone from the receiver", Instant.now()));
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> disabling.isDone() || sessionsWaitingForALock() > 0);
+                nodeA.commit();
+                disabling.get(30, TimeUnit.SECONDS); // throws if node b's insert failed on the duplicate key
+            } finally {
+                nodeB.shutdownNow();
+            }
+        }
+        assertThat(jdbc.queryForObject("SELECT disabled FROM endpoint_state WHERE destination = ?", Boolean.class, destination)).isTrue();
+        store.enableEndpoint(destination, Instant.now());
+    }
+
+    /** Sessions other than the caller's running an insert into endpoint_state right now (waiting for its lock). */
+    private int sessionsWaitingForALock() {
+        return TestPostgres.requested()
+                ? jdbc.queryForObject("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        + " AND state = 'active' AND query LIKE 'INSERT INTO endpoint_state%'", Integer.class)
+                : jdbc.queryForObject("SELECT COUNT(*) FROM information_schema.sessions WHERE session_id <> SESSION_ID()"
+                        + " AND executing_statement LIKE 'INSERT INTO endpoint_state%'", Integer.class);
+    }
+
+    @Test
+    void assertionIdsExpireAtAnInstantWhateverTheNodesTimeZone() {
+        // a timestamp without time zone is written in the writing JVM's zone: a node in another zone would read a
+        // SMART client assertion id as already expired, drop it, and accept the assertion a second time
+        String type = jdbc.queryForObject("SELECT data_type FROM information_schema.columns WHERE LOWER(table_name) = 'oauth_assertion_jti'"
+                + " AND LOWER(column_name) = 'expires_at'", String.class);
+        assertThat(type.toLowerCase(java.util.Locale.ROOT)).isEqualTo("timestamp with time zone");
     }
 
     private List<OutboxStore.Stored> claimFor(String destination, String owner, Instant now) {

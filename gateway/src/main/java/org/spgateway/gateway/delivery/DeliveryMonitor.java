@@ -101,7 +101,13 @@ public class DeliveryMonitor implements HealthIndicator, MeterBinder {
 
     @Override
     public Health health() {
-        Snapshot s = snapshot();
+        Snapshot s;
+        try {
+            s = snapshot();
+        } catch (RuntimeException unreadable) {
+            // the database is away: DOWN, so readiness answers 503 (an exception here made it a 500)
+            return Health.down().withDetail("error", unreadable.getClass().getSimpleName()).build();
+        }
         Map<String, Integer> backlog = new LinkedHashMap<>();
         s.backlog().forEach((channel, n) -> backlog.put(channel.code(), n));
         return Health.up()

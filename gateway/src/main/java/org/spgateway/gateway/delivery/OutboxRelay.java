@@ -20,6 +20,7 @@ import org.spgateway.gateway.routing.DirectoryProperties;
 import org.spgateway.gateway.webhook.StandardWebhooks;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The steps of the delivery routes: claim due messages, turn one into a signed HTTP request, and record what the
@@ -32,6 +33,7 @@ public class OutboxRelay {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
     private final OutboxStore store;
+    private final TransactionTemplate transactions;
     private final DirectoryProperties directory;
     private final DeliveryProperties properties;
     private final ApplicationEventPublisher events;
@@ -45,9 +47,10 @@ public class OutboxRelay {
 
     public OutboxRelay(OutboxStore store, DirectoryProperties directory, DeliveryProperties properties,
                        ApplicationEventPublisher events, MeterRegistry meters, Clock clock,
-                       SubscriptionEndpoints subscriptions) {
+                       SubscriptionEndpoints subscriptions, TransactionTemplate transactions) {
         this.subscriptions = subscriptions;
         this.store = store;
+        this.transactions = transactions;
         this.directory = directory;
         this.properties = properties;
         this.events = events;
@@ -61,18 +64,30 @@ public class OutboxRelay {
                 Base64.getEncoder().encodeToString(signingKey.generatePublicKey().getEncoded()),
                 properties.ed25519PrivateKey().isBlank() ? " (generated at start-up; set spgateway.delivery.ed25519-private-key to keep it)" : "");
         meters.gauge("spgateway.delivery.backlog", store, OutboxStore::backlog);
+        // the lease_owner this node writes on the messages it claims, to tell nodes apart in outbox_message
+        log.info("Outbox relay node id: {}", nodeId);
     }
 
     /** Step 1: lease the due messages for this node. */
     public List<OutboxStore.Stored> claimDue() {
-        // millisecond precision: the lease is matched again by equality, and databases keep at most microseconds
-        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant now = now();
         return store.claim(nodeId, now, now.plus(properties.lease()), properties.batchSize());
     }
 
-    /** Step 2: the HTTP request for one message (signed webhook, or FHIR push to the GP system). */
+    // millisecond precision: the lease is matched again by equality, and databases keep at most microseconds
+    private Instant now() {
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    }
+
+    /**
+     * Step 2: renew the lease (the batch was claimed at once, its messages are sent one after another), then build
+     * the HTTP request for one message (signed webhook, or FHIR push to the GP system). A message another node has
+     * taken over in the meantime is not sent.
+     */
     public void prepare(Exchange exchange) {
-        OutboxStore.Stored message = exchange.getIn().getBody(OutboxStore.Stored.class);
+        OutboxStore.Stored claimed = exchange.getIn().getBody(OutboxStore.Stored.class);
+        OutboxStore.Stored message = store.renew(claimed, now().plus(properties.lease()))
+                .orElseThrow(() -> new LeaseLostException(claimed));
         exchange.setProperty(MESSAGE, message);
         // the attempt logs under the id of the request that caused the message, and passes it on to the receiver
         String requestId = message.requestId() == null ? message.messageId() : message.requestId();
@@ -130,14 +145,24 @@ public class OutboxRelay {
         int status = exchange.getIn().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         Instant now = clock.instant();
         if (status >= 200 && status < 300) {
-            store.delivered(message.seq(), status, now);
+            // the outcome and what it changes (the Task says "sent") commit together: a crash cannot keep one
+            boolean recorded = Boolean.TRUE.equals(transactions.execute(tx -> {
+                if (!store.delivered(message, status, now)) {
+                    return false;
+                }
+                events.publishEvent(new DeliveryEvents.Delivered(message.messageId(), message.referralId(),
+                        message.destination(), message.eventType(), message.channel()));
+                return true;
+            }));
+            if (!recorded) {
+                leaseLost(message, "delivered (HTTP " + status + ")");
+                return;
+            }
             log.info("Message {} ({}) delivered to {}: HTTP {}", message.messageId(), message.eventType(),
                     message.destination(), status);
             meters.counter("spgateway.delivery.delivered", "channel", message.channel().code()).increment();
             meters.timer("spgateway.delivery.latency", "channel", message.channel().code())
                     .record(Duration.between(message.createdAt(), now));
-            events.publishEvent(new DeliveryEvents.Delivered(message.messageId(), message.referralId(), message.destination(),
-                    message.eventType(), message.channel()));
         } else if (status == 410) {
             store.disableEndpoint(message.destination(), "HTTP 410 Gone from the receiver", now);
             dead(message, status, "HTTP 410 Gone: the receiver withdrew this endpoint; it is disabled until an operator enables it");
@@ -163,7 +188,9 @@ public class OutboxRelay {
             message = exchange.getIn().getBody(OutboxStore.Stored.class);
         }
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        if (failure instanceof UndeliverableException) {
+        if (failure instanceof LeaseLostException) {
+            leaseLost(message, "not sent");
+        } else if (failure instanceof UndeliverableException) {
             dead(message, null, failure.getMessage());
         } else {
             retry(message, null, failure == null ? "no answer" : failure.getClass().getSimpleName() + ": " + failure.getMessage(), null);
@@ -176,16 +203,48 @@ public class OutboxRelay {
             dead(message, status, error + "; retries exhausted after " + (message.attempts() + 1) + " attempts");
             return;
         }
-        store.retryAt(message.seq(), next.get(), status, error);
+        if (!store.retryAt(message, next.get(), status, error)) {
+            leaseLost(message, "retry after " + error);
+            return;
+        }
         meters.counter("spgateway.delivery.retried", "channel", message.channel().code()).increment();
     }
 
     private void dead(OutboxStore.Stored message, Integer status, String error) {
-        store.dead(message.seq(), status, error);
+        boolean recorded = Boolean.TRUE.equals(transactions.execute(tx -> {
+            if (!store.dead(message, status, error)) {
+                return false;
+            }
+            events.publishEvent(new DeliveryEvents.Failed(message.messageId(), message.referralId(), message.destination(),
+                    message.eventType(), message.channel(), error));
+            return true;
+        }));
+        if (!recorded) {
+            leaseLost(message, "dead letter after " + error);
+            return;
+        }
         meters.counter("spgateway.delivery.dead", "channel", message.channel().code()).increment();
         log.warn("Message {} to {} dead-lettered: {}", message.messageId(), message.destination(), error);
-        events.publishEvent(new DeliveryEvents.Failed(message.messageId(), message.referralId(), message.destination(),
-                message.eventType(), message.channel(), error));
+    }
+
+    /**
+     * This node's lease ran out and another node claimed the message (a receiver slower than the lease, a long pause):
+     * the other node's attempt and outcome count, this one's are not recorded. If this node had sent it, the receiver
+     * gets it twice under one webhook-id (at-least-once delivery).
+     */
+    private void leaseLost(OutboxStore.Stored message, String outcome) {
+        meters.counter("spgateway.delivery.lease.lost", "channel", message.channel().code()).increment();
+        log.warn("Message {} to {}: lease lost to another node, outcome not recorded ({})", message.messageId(),
+                message.destination(), outcome);
+    }
+
+    /** Another node holds the message now: this node must not send it. */
+    static final class LeaseLostException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LeaseLostException(OutboxStore.Stored message) {
+            super("lease on " + message.messageId() + " lost", null, false, false);
+        }
     }
 
     /** Nothing to send the message to: a configuration gap, dead-lettered at once so an operator sees it. */

@@ -7,25 +7,43 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.spgateway.gateway.encryption.ColumnCipher;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * The outbox table as the relay, the pull inbox and operators see it. Claims are leases taken with one conditional
  * UPDATE, so two nodes never hold the same message, and a message whose node died is claimable when its lease ends.
+ * A node renews its lease just before it sends, and records an outcome only while it still holds the lease it
+ * claimed: a node that lost the message to another (its lease ran out and another node claimed it) changes nothing.
  */
 @Component
 public class OutboxStore {
 
-    /** A message as stored. */
+    /**
+     * A message as stored.
+     *
+     * @param leaseOwner the node holding it (null when free)
+     * @param leaseUntil when that node's lease ends (null when free); with the owner, what outcomes are conditional on
+     */
     public record Stored(long seq, String messageId, OutboxMessage.Channel channel, String destination, String referralId,
                          String eventType, String httpMethod, String targetPath, String payload, String status, int attempts,
                          Integer lastHttpStatus, String lastError, Instant createdAt, Instant deliveredAt,
-                         String requestId) {
+                         String requestId, String leaseOwner, Instant leaseUntil) {
+
+        /** The same message under a renewed lease. */
+        Stored withLeaseUntil(Instant until) {
+            return new Stored(seq, messageId, channel, destination, referralId, eventType, httpMethod, targetPath, payload,
+                    status, attempts, lastHttpStatus, lastError, createdAt, deliveredAt, requestId, leaseOwner, until);
+        }
     }
 
     private static final String COLUMNS = "seq, message_id, channel, destination, referral_id, event_type, http_method,"
-            + " target_path, payload, status, attempts, last_http_status, last_error, created_at, delivered_at, request_id";
+            + " target_path, payload, status, attempts, last_http_status, last_error, created_at, delivered_at, request_id,"
+            + " lease_owner, lease_until";
+
+    /** The condition every outcome is recorded under: the row is still pending under the lease the node claimed. */
+    private static final String HELD = " WHERE seq = ? AND status = 'pending' AND lease_owner = ? AND lease_until = ?";
 
     private final JdbcTemplate jdbc;
     private final ColumnCipher cipher;
@@ -69,30 +87,60 @@ public class OutboxStore {
                 + " AND status = 'pending' ORDER BY seq", this::map, owner, Timestamp.from(leaseUntil));
     }
 
-    public void delivered(long seq, int httpStatus, Instant at) {
-        jdbc.update("UPDATE outbox_message SET status = 'delivered', attempts = attempts + 1, last_http_status = ?,"
-                + " last_error = NULL, delivered_at = ?, lease_owner = NULL, lease_until = NULL WHERE seq = ?",
-                httpStatus, Timestamp.from(at), seq);
+    /**
+     * Extends the lease on a message just before it is sent, so the lease has to outlast one attempt rather than a
+     * whole claimed batch.
+     *
+     * @return the message under its new lease, or empty if this node no longer holds it (another node took it over)
+     */
+    public Optional<Stored> renew(Stored message, Instant until) {
+        int n = jdbc.update("UPDATE outbox_message SET lease_until = ?" + HELD, Timestamp.from(until),
+                message.seq(), message.leaseOwner(), Timestamp.from(message.leaseUntil()));
+        return n == 1 ? Optional.of(message.withLeaseUntil(until)) : Optional.empty();
     }
 
-    public void retryAt(long seq, Instant next, Integer httpStatus, String error) {
-        jdbc.update("UPDATE outbox_message SET attempts = attempts + 1, next_attempt_at = ?, last_http_status = ?,"
-                + " last_error = ?, lease_owner = NULL, lease_until = NULL WHERE seq = ?",
-                Timestamp.from(next), httpStatus, truncate(error), seq);
+    /** @return false if the node no longer held the message, and nothing was recorded */
+    public boolean delivered(Stored message, int httpStatus, Instant at) {
+        return jdbc.update("UPDATE outbox_message SET status = 'delivered', attempts = attempts + 1, last_http_status = ?,"
+                + " last_error = NULL, delivered_at = ?, lease_owner = NULL, lease_until = NULL" + HELD,
+                httpStatus, Timestamp.from(at), message.seq(), message.leaseOwner(), Timestamp.from(message.leaseUntil())) == 1;
     }
 
-    public void dead(long seq, Integer httpStatus, String error) {
-        jdbc.update("UPDATE outbox_message SET status = 'dead', attempts = attempts + 1, last_http_status = ?,"
-                + " last_error = ?, lease_owner = NULL, lease_until = NULL WHERE seq = ?", httpStatus, truncate(error), seq);
+    /** @return false if the node no longer held the message, and nothing was recorded */
+    public boolean retryAt(Stored message, Instant next, Integer httpStatus, String error) {
+        return jdbc.update("UPDATE outbox_message SET attempts = attempts + 1, next_attempt_at = ?, last_http_status = ?,"
+                + " last_error = ?, lease_owner = NULL, lease_until = NULL" + HELD,
+                Timestamp.from(next), httpStatus, truncate(error), message.seq(), message.leaseOwner(),
+                Timestamp.from(message.leaseUntil())) == 1;
     }
 
+    /** @return false if the node no longer held the message, and nothing was recorded */
+    public boolean dead(Stored message, Integer httpStatus, String error) {
+        return jdbc.update("UPDATE outbox_message SET status = 'dead', attempts = attempts + 1, last_http_status = ?,"
+                + " last_error = ?, lease_owner = NULL, lease_until = NULL" + HELD, httpStatus, truncate(error),
+                message.seq(), message.leaseOwner(), Timestamp.from(message.leaseUntil())) == 1;
+    }
+
+    /**
+     * Disables an endpoint (the receiver answered 410). Several nodes may do this at the same moment for the same
+     * endpoint: the one whose insert loses to another's finds the row there and updates it instead.
+     */
     public void disableEndpoint(String destination, String reason, Instant at) {
-        int n = jdbc.update("UPDATE endpoint_state SET disabled = TRUE, reason = ?, changed_at = ? WHERE destination = ?",
-                reason, Timestamp.from(at), destination);
-        if (n == 0) {
+        if (updateEndpoint(destination, reason, at) > 0) {
+            return;
+        }
+        try {
             jdbc.update("INSERT INTO endpoint_state (destination, disabled, reason, changed_at) VALUES (?, TRUE, ?, ?)",
                     destination, reason, Timestamp.from(at));
+        } catch (DuplicateKeyException anotherNodeInsertedItFirst) {
+            // not in a transaction (each statement commits on its own), so the update can follow the failed insert
+            updateEndpoint(destination, reason, at);
         }
+    }
+
+    private int updateEndpoint(String destination, String reason, Instant at) {
+        return jdbc.update("UPDATE endpoint_state SET disabled = TRUE, reason = ?, changed_at = ? WHERE destination = ?",
+                reason, Timestamp.from(at), destination);
     }
 
     public boolean enableEndpoint(String destination, Instant at) {
@@ -139,12 +187,14 @@ public class OutboxStore {
 
     private Stored map(ResultSet rs, int i) throws SQLException {
         Timestamp delivered = rs.getTimestamp(15);
+        Timestamp leaseUntil = rs.getTimestamp(18);
         Integer lastStatus = rs.getObject(12) == null ? null : rs.getInt(12);
         String messageId = rs.getString(2);
         return new Stored(rs.getLong(1), messageId, OutboxMessage.Channel.fromCode(rs.getString(3)), rs.getString(4),
                 rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
                 cipher.open(rs.getString(9), payloadContext(messageId)), rs.getString(10),
                 rs.getInt(11), lastStatus, rs.getString(13), rs.getTimestamp(14).toInstant(),
-                delivered == null ? null : delivered.toInstant(), rs.getString(16));
+                delivered == null ? null : delivered.toInstant(), rs.getString(16), rs.getString(17),
+                leaseUntil == null ? null : leaseUntil.toInstant());
     }
 }

@@ -10,8 +10,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Shows delivery on the referral's Task, so the referrer is never left guessing: {@code sent} once the service has the
- * referral, {@code delivery-failed} with the reason when it could not be delivered. Only deliveries to VCS services
- * are reported on the Task: GP pushes and subscription notifications are not (that would notify again).
+ * referral (also when a replayed dead letter gets through), {@code delivery-failed} with the reason when it could not
+ * be delivered. Only deliveries to VCS services are reported on the Task: GP pushes and subscription notifications
+ * are not (that would notify again).
  */
 @Component
 public class DeliveryOutcomeRecorder {
@@ -29,7 +30,9 @@ public class DeliveryOutcomeRecorder {
         }
         writes.inTransaction(s -> {
             Task task = ReferralDispatcher.taskOf(s, event.referralId());
-            if (task.getStatus() == Task.TaskStatus.REQUESTED && !task.hasBusinessStatus()) {
+            // a replayed dead letter that is delivered after all no longer shows the failure
+            boolean failedBefore = BusinessStatus.of(task.getBusinessStatus()).filter(BusinessStatus.DELIVERY_FAILED::equals).isPresent();
+            if (task.getStatus() == Task.TaskStatus.REQUESTED && (!task.hasBusinessStatus() || failedBefore)) {
                 ReferralDispatcher.updateTask(s, task, Task.TaskStatus.REQUESTED, BusinessStatus.SENT, null, event.destination());
             }
             return null;

@@ -104,6 +104,14 @@ public final class WriteSession {
         return repository.current(type, id).map(codec::decode);
     }
 
+    /**
+     * Reads the current version and locks it until the transaction ends, for a change decided from what is read:
+     * a concurrent writer of the same resource waits, then sees this transaction's result.
+     */
+    public Optional<Resource> readForUpdate(String type, String id) {
+        return repository.lockCurrentVersion(type, id).flatMap(version -> read(type, id));
+    }
+
     public List<Resource> search(SearchQuery query, int limit) {
         return repository.search(query, 0, limit).stream().map(codec::decode).toList();
     }

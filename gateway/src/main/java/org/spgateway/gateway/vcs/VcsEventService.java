@@ -87,7 +87,15 @@ public class VcsEventService {
                 // another organisation's referral is indistinguishable from one that does not exist
                 .orElseThrow(() -> new Problem.Exception(Problem.of(HttpStatus.NOT_FOUND, "unknown-referral",
                         "Unknown referral", "No referral " + referralId + " is routed to your organisation")));
-        Task task = (Task) session.read("Task", route.taskId()).orElseThrow();
+        // the Task row is locked before anything is decided from it: concurrent events for one referral (on this node
+        // or another) are applied one after the other, each seeing the state and the events the previous one left
+        Task task = (Task) session.readForUpdate("Task", route.taskId()).orElseThrow();
+        Optional<String> appliedMeanwhile = jdbc.query("SELECT referral_id FROM inbound_event WHERE organisation_id = ?"
+                + " AND webhook_id = ?", (rs, i) -> rs.getString(1), organisationId, webhookId).stream().findFirst();
+        if (appliedMeanwhile.isPresent()) {
+            Task current = ReferralDispatcher.taskOf(session, appliedMeanwhile.get());
+            return new Applied(appliedMeanwhile.get(), current.getStatus().toCode(), businessStatusOf(current), true);
+        }
         Timestamp latestApplied = jdbc.queryForObject("SELECT MAX(occurred_at) FROM inbound_event WHERE referral_id = ?",
                 Timestamp.class, referralId);
         Instant latest = latestApplied == null ? null : latestApplied.toInstant();

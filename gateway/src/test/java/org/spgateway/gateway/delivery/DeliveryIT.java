@@ -237,6 +237,8 @@ class DeliveryIT {
         assertThat(replay.statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> receivedFor("bad", referral).size() == 2);
         assertThat(receivedFor("bad", referral).get(1).getHeader("webhook-id")).isEqualTo(messageId);
+        // delivered after all: the GP no longer sees the failure
+        await().atMost(Duration.ofSeconds(20)).until(() -> businessStatus(referral).equals("sent"));
         JsonNode audited = JSON.readTree(get("/ig/v1/audit?type=dead-letter.replayed").body());
         assertThat(audited.at("/records").findValuesAsText("referralId")).contains(referral);
     }

@@ -211,4 +211,43 @@ class VcsEventServiceIT {
                 });
         assertThat(task(referral).getStatus()).isEqualTo(Task.TaskStatus.ACCEPTED);
     }
+
+    @Test
+    void concurrentEventsForOneReferralNeverLetTheOlderOneWin() throws Exception {
+        java.util.List<String> wrong = new java.util.ArrayList<>();
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 12; i++) {
+                String referral = referral();
+                post("referral.accepted", referral);
+                // the service sent "contacted" and then "on hold"; both arrive at once
+                String older = event("referral.contacted", referral);
+                String newer = event("referral.on-hold", referral);
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+                java.util.List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+                for (String body : java.util.List.of(older, newer)) {
+                    answers.add(two.submit(() -> {
+                        together.await();
+                        try {
+                            return events.apply(LINK_WORKERS, "msg_" + UUID.randomUUID(), body).businessStatus();
+                        } catch (Problem.Exception refused) {
+                            return refused.problem().type();
+                        }
+                    }));
+                }
+                String olderAnswer = answers.get(0).get();
+                String newerAnswer = answers.get(1).get();
+                assertThat(newerAnswer).as("the newer event is applied").isEqualTo("on-hold");
+                assertThat(olderAnswer.equals("contacted") || olderAnswer.endsWith("/stale-event"))
+                        .as("the older event is applied before the newer, or refused as stale: %s", olderAnswer).isTrue();
+                String finalState = task(referral).getBusinessStatus().getCodingFirstRep().getCode();
+                if (!finalState.equals("on-hold")) {
+                    wrong.add(referral + " ended " + finalState + " (older event answered " + olderAnswer + ")");
+                }
+            }
+        } finally {
+            two.shutdownNow();
+        }
+        assertThat(wrong).as("referrals whose older event overwrote the newer state").isEmpty();
+    }
 }
