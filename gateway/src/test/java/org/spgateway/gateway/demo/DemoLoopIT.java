@@ -104,7 +104,11 @@ class DemoLoopIT {
 
     /** Clicks an action button and waits for the page to come back with the gateway's answer ({@code result} or {@code error}). */
     private void click(String referral, String action, String answer) {
+        WebElement page = browser.findElement(By.tagName("html"));
         browser.findElement(By.cssSelector("#ref-" + referral + " button[data-action='" + action + "']")).click();
+        // the answer page, not the one the button was on (whose result box from the previous click goes stale)
+        new WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(page));
         waitFor(By.id(answer));
     }
 
