@@ -37,6 +37,15 @@ public final class CodeSystems {
      */
     public static final String CONTACTING_SUBJECT_PROHIBITED = "contacting-subject-prohibited";
 
+    /** Data classes of the sharing policy ({@code org.spgateway.consent.DataClass} ids), used in Consent provisions. */
+    public static final String DATA_CLASS = PROJECT_BASE + "/CodeSystem/data-class";
+
+    /** Roles of VCS services ({@code org.spgateway.consent.RecipientRole} ids), on directory Organizations. */
+    public static final String VCS_ROLE = PROJECT_BASE + "/CodeSystem/vcs-role";
+
+    /** How a directory service receives referrals; see {@link EndpointType}. */
+    public static final String ENDPOINT_TYPE = PROJECT_BASE + "/CodeSystem/endpoint-type";
+
     /** NHS number (UK Core). */
     public static final String NHS_NUMBER = "https://fhir.nhs.uk/Id/nhs-number";
     /** ODS organisation code (UK Core), identifies the GP practice. */

@@ -89,8 +89,7 @@ public record TaskChange(
         }
         if (appointmentAt != null) {
             task.addOutput()
-                    .setType(new CodeableConcept(new Coding(CodeSystems.TASK_OUTPUT_TYPE, "first-appointment",
-                            "First appointment")))
+                    .setType(TaskOutputType.FIRST_APPOINTMENT.toCodeableConcept())
                     .setValue(new DateTimeType(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(appointmentAt)));
         }
         for (String note : notes) {
@@ -102,8 +101,7 @@ public record TaskChange(
     /** A Task.output entry pointing at a stored outcome Observation. */
     public static Task.TaskOutputComponent outcomeOutput(Reference observation) {
         return new Task.TaskOutputComponent()
-                .setType(new CodeableConcept(new Coding(CodeSystems.TASK_OUTPUT_TYPE, "outcome-measure",
-                        "Outcome measure")))
+                .setType(TaskOutputType.OUTCOME_MEASURE.toCodeableConcept())
                 .setValue(observation);
     }
 }

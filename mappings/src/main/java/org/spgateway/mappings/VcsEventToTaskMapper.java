@@ -18,8 +18,9 @@ import org.hl7.fhir.r4.model.StringType;
  * Turns a validated {@link VcsEvent} into a {@link TaskChange} per the design's event table (design.md section 2,
  * "VCS events -> Task"), and its outcome measures into FHIR R4 Observations.
  *
- * <p>Observations: one per measure, {@code status=final}, category {@code survey}, code from
- * {@value CodeSystems#OUTCOME_MEASURE}, {@code effectiveDateTime} = the event's {@code occurredAt}:
+ * <p>Observations: one per measure ({@link OutcomeMeasure}), claiming its profile ({@link Profiles#outcome}),
+ * {@code status=final}, category {@code survey}, code from {@value CodeSystems#OUTCOME_MEASURE},
+ * {@code effectiveDateTime} = the event's {@code occurredAt}:
  * <ul>
  * <li>ONS4: no total exists for ONS4 (each item is reported on its own, see ONS "Personal well-being user guidance"),
  *     so the four items are components with {@code valueInteger}.
@@ -47,21 +48,22 @@ public final class VcsEventToTaskMapper {
         VcsEvent.Outcomes o = event.outcomes();
         if (o != null) {
             if (o.ons4() != null) {
-                Observation obs = observation(event, subject, focus, "ons4", "ONS4 personal wellbeing");
-                component(obs, "ons4-life-satisfaction", "Life satisfaction", o.ons4().lifeSatisfaction());
-                component(obs, "ons4-worthwhile", "Worthwhile", o.ons4().worthwhile());
-                component(obs, "ons4-happiness", "Happiness yesterday", o.ons4().happiness());
-                component(obs, "ons4-anxiety", "Anxiety yesterday", o.ons4().anxiety());
+                Observation obs = observation(event, subject, focus, OutcomeMeasure.ONS4);
+                List<OutcomeMeasure.Item> items = OutcomeMeasure.ONS4.items();
+                component(obs, items.get(0), o.ons4().lifeSatisfaction());
+                component(obs, items.get(1), o.ons4().worthwhile());
+                component(obs, items.get(2), o.ons4().happiness());
+                component(obs, items.get(3), o.ons4().anxiety());
                 outcomes.add(obs);
             }
             if (o.swemwbs() != null) {
-                outcomes.add(scale(event, subject, focus, "swemwbs", "SWEMWBS raw total score", o.swemwbs()));
+                outcomes.add(scale(event, subject, focus, OutcomeMeasure.SWEMWBS, o.swemwbs()));
             }
             if (o.wemwbs() != null) {
-                outcomes.add(scale(event, subject, focus, "wemwbs", "WEMWBS total score", o.wemwbs()));
+                outcomes.add(scale(event, subject, focus, OutcomeMeasure.WEMWBS, o.wemwbs()));
             }
             if (o.goals() != null && !o.goals().isBlank()) {
-                Observation obs = observation(event, subject, focus, "goals", "Goals (free text)");
+                Observation obs = observation(event, subject, focus, OutcomeMeasure.GOALS);
                 obs.setValue(new StringType(o.goals()));
                 outcomes.add(obs);
             }
@@ -71,23 +73,23 @@ public final class VcsEventToTaskMapper {
                 outcomes);
     }
 
-    private static Observation scale(VcsEvent event, Reference subject, Reference focus, String code, String display,
+    private static Observation scale(VcsEvent event, Reference subject, Reference focus, OutcomeMeasure measure,
             VcsEvent.Scale scale) {
-        Observation obs = observation(event, subject, focus, code, display);
+        Observation obs = observation(event, subject, focus, measure);
         obs.setValue(new IntegerType(scale.total()));
         for (int i = 0; i < scale.items().size(); i++) {
-            component(obs, code + "-item-" + (i + 1), display.split(" ")[0] + " item " + (i + 1),
-                    scale.items().get(i));
+            component(obs, measure.items().get(i), scale.items().get(i));
         }
         return obs;
     }
 
-    private static Observation observation(VcsEvent event, Reference subject, Reference focus, String code,
-            String display) {
+    private static Observation observation(VcsEvent event, Reference subject, Reference focus, OutcomeMeasure measure) {
         Observation obs = new Observation();
+        obs.getMeta().addProfile(Profiles.outcome(measure));
         obs.setStatus(Observation.ObservationStatus.FINAL);
         obs.addCategory(new CodeableConcept(new Coding(CodeSystems.OBSERVATION_CATEGORY, "survey", "Survey")));
-        obs.setCode(new CodeableConcept(new Coding(CodeSystems.OUTCOME_MEASURE, code, display)).setText(display));
+        obs.setCode(new CodeableConcept(new Coding(CodeSystems.OUTCOME_MEASURE, measure.code(), measure.display()))
+                .setText(measure.display()));
         if (subject != null) {
             obs.setSubject(subject.copy());
         }
@@ -99,9 +101,9 @@ public final class VcsEventToTaskMapper {
         return obs;
     }
 
-    private static void component(Observation obs, String code, String display, int value) {
+    private static void component(Observation obs, OutcomeMeasure.Item item, int value) {
         obs.addComponent()
-                .setCode(new CodeableConcept(new Coding(CodeSystems.OUTCOME_MEASURE, code, display)))
+                .setCode(new CodeableConcept(new Coding(CodeSystems.OUTCOME_MEASURE, item.code(), item.display())))
                 .setValue(new IntegerType(value));
     }
 }

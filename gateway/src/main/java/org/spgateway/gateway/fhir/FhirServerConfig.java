@@ -20,9 +20,11 @@ public class FhirServerConfig {
                                                                   TransactionProvider transactions, ResourceValidator validator,
                                                                   FhirProperties properties,
                                                                   org.spgateway.gateway.audit.AuditLog audit,
-                                                                  org.spgateway.gateway.security.SmartProperties smart) {
+                                                                  org.spgateway.gateway.security.SmartProperties smart,
+                                                                  org.spgateway.ig.FhirPackage fhirPackage) {
         List<Object> interceptors = List.of(
                 new org.spgateway.gateway.security.SmartScopeInterceptor(audit, smart),
+                new CapabilityStatementProfiles(fhirPackage),
                 new IncomingResourceInterceptor(fhirContext, validator),
                 new ErrorSanitisingInterceptor());
         GatewayFhirServer server = new GatewayFhirServer(fhirContext, providers, transactions, interceptors, properties);

@@ -1,69 +1,65 @@
 package org.spgateway.gateway.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
-import ca.uhn.fhir.context.support.IValidationSupport;
-import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationResult;
 import java.util.ArrayList;
 import java.util.List;
-import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
-import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.UnknownCodeSystemWarningValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
-import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
-import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
-import org.hl7.fhir.r4.model.ServiceRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.spgateway.ig.FhirPackage;
+import org.spgateway.ig.IgValidator;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Validates incoming resources against FHIR R4 base (HAPI's instance validator) and the gateway's own rules
- * (NHS number check digit, a referral's subject is a Patient). The validator is built and warmed once at
- * start-up: its first use loads the R4 definitions, which takes seconds.
+ * Validates incoming resources against FHIR R4 base and the gateway's profiles (the {@code ig} module's
+ * {@link IgValidator}: the HL7 validator with the gateway's FHIR package loaded, the referral and consent profiles
+ * applied to every ServiceRequest and Consent) and the gateway's own rules (NHS number check digit, identifier
+ * lengths). The one place the gateway's validation is set up: a benchmark or test
+ * builds it with {@code new ResourceValidator(FhirContext.forR4Cached())}. Built and warmed once at start-up: its
+ * first use loads the R4 definitions, which takes seconds.
  */
 @Component
 public class ResourceValidator {
 
     private static final Logger log = LoggerFactory.getLogger(ResourceValidator.class);
 
-    private final FhirValidator validator;
+    private final IgValidator validator;
 
+    /** Loads the gateway's FHIR package from the classpath. */
     public ResourceValidator(FhirContext fhirContext) {
-        UnknownCodeSystemWarningValidationSupport unknownCodeSystems =
-                new UnknownCodeSystemWarningValidationSupport(fhirContext);
-        // SNOMED CT and dm+d cannot be checked without a terminology server: an unknown code system is a warning,
-        // never a reason to refuse a referral.
-        unknownCodeSystems.setNonExistentCodeSystemSeverity(IValidationSupport.IssueSeverity.WARNING);
-        ValidationSupportChain chain = new ValidationSupportChain(
-                new DefaultProfileValidationSupport(fhirContext),
-                new CommonCodeSystemsTerminologyService(fhirContext),
-                new InMemoryTerminologyServerValidationSupport(fhirContext),
-                new SnapshotGeneratingValidationSupport(fhirContext),
-                unknownCodeSystems);
-        FhirInstanceValidator module = new FhirInstanceValidator(chain);
-        module.setAnyExtensionsAllowed(true);
-        // GP systems label resources with UK Core profiles the gateway does not load yet: validate them against
-        // R4 base and report the unknown profile as a warning, never refuse the referral for it.
-        module.setErrorForUnknownProfiles(false);
-        this.validator = fhirContext.newValidator().registerValidatorModule(module);
+        this(fhirContext, FhirPackage.load(fhirContext));
+    }
+
+    @Autowired
+    public ResourceValidator(FhirContext fhirContext, FhirPackage fhirPackage) {
         long start = System.nanoTime();
-        warmUp();
-        log.info("FHIR validator ready in {} ms", (System.nanoTime() - start) / 1_000_000);
+        this.validator = new IgValidator(fhirContext, fhirPackage);
+        log.info("FHIR validator ready in {} ms (R4 core and {} {})", (System.nanoTime() - start) / 1_000_000,
+                FhirPackage.NAME, fhirPackage.version());
+    }
+
+    /** Every message of the HL7 validator on a raw body (information, warnings, errors), for tests and benchmarks. */
+    public ValidationResult fullResult(String body) {
+        return validator.validate(body);
+    }
+
+    /** Every message of the HL7 validator on a resource, for tests of what the gateway emits. */
+    public ValidationResult fullResult(IBaseResource resource) {
+        return validator.validate(resource);
     }
 
     /** Problems in the raw body (JSON or XML) at error level or worse; empty when valid. */
     public List<OperationOutcomes.Issue> validate(String body) {
         ValidationResult result;
         try {
-            result = validator.validateWithResult(body);
+            result = validator.validate(body);
         } catch (RuntimeException | Error e) {
             if (e instanceof VirtualMachineError fatal) {
                 throw fatal; // out of memory or stack: not the input's fault to report
@@ -84,7 +80,10 @@ public class ResourceValidator {
         return issues;
     }
 
-    /** The gateway's own rules, which base R4 does not express. */
+    /**
+     * The gateway's own rules that no profile expresses (a referral's Patient subject is the referral profile's
+     * invariant sp-referral-1, checked by {@link #validate}).
+     */
     public List<OperationOutcomes.Issue> checkRules(Resource resource) {
         List<OperationOutcomes.Issue> issues = new ArrayList<>();
         ElementWalker.walk(resource, resource.fhirType(), (path, element) -> {
@@ -100,11 +99,6 @@ public class ResourceValidator {
             if (element instanceof org.hl7.fhir.r4.model.Reference reference) {
                 tooLongToStore(issues, reference.getReference(), path + ".reference");
             }
-            if (element instanceof ServiceRequest sr && sr.hasSubject() && sr.getSubject().hasReference()
-                    && !isPatientReference(sr.getSubject().getReference())) {
-                issues.add(OperationOutcomes.Issue.error(IssueType.INVALID,
-                        "A social prescribing referral's subject must be a Patient", path + ".subject"));
-            }
         });
         return issues;
     }
@@ -117,20 +111,5 @@ public class ResourceValidator {
             issues.add(OperationOutcomes.Issue.error(IssueType.TOOLONG, "Longer than " + MAX_SEARCHABLE_LENGTH
                     + " characters, the most the gateway keeps for searching", path));
         }
-    }
-
-    private static boolean isPatientReference(String reference) {
-        return reference.startsWith("Patient/") || reference.contains("/Patient/") || reference.startsWith("urn:uuid:")
-                || reference.startsWith("#");
-    }
-
-    private void warmUp() {
-        Patient patient = new Patient();
-        patient.addName().setFamily("Warm").addGiven("Up");
-        validator.validateWithResult(patient);
-        ServiceRequest sr = new ServiceRequest();
-        sr.setStatus(ServiceRequest.ServiceRequestStatus.ACTIVE).setIntent(ServiceRequest.ServiceRequestIntent.ORDER)
-                .getSubject().setReference("Patient/warm-up");
-        validator.validateWithResult(sr);
     }
 }

@@ -14,9 +14,10 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
- * Creates the tracking Task of each new referral. The Task follows the SDOH Clinical Care "Task for referral
- * management" shape (https://hl7.org/fhir/us/sdoh-clinicalcare/StructureDefinition-SDOHCC-TaskForReferralManagement.html)
- * without its US-only profile.
+ * Creates the tracking Task of each new referral, claiming the gateway's referral Task profile. The Task follows the
+ * SDOH Clinical Care "Task for referral management" shape
+ * (https://hl7.org/fhir/us/sdoh-clinicalcare/StructureDefinition-SDOHCC-TaskForReferralManagement.html) without its
+ * US-only profile (deviations in docs/conformance.md).
  */
 @Component
 @Order(10)
@@ -34,6 +35,7 @@ public class ReferralTaskCreator implements ResourceWriteListener {
     private static Task taskFor(ServiceRequest referral, WriteSession session) {
         Date now = Date.from(session.now());
         Task task = new Task();
+        task.getMeta().addProfile(org.spgateway.mappings.Profiles.REFERRAL_TASK);
         task.setStatus(Task.TaskStatus.REQUESTED);
         task.setIntent(Task.TaskIntent.ORDER);
         task.setPriority(referral.hasPriority()

@@ -9,6 +9,10 @@ import org.hl7.fhir.r4.model.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.spgateway.gateway.store.ResourceWriteService;
+import org.spgateway.consent.RecipientRole;
+import org.spgateway.mappings.CodeSystems;
+import org.spgateway.mappings.EndpointType;
+import org.spgateway.mappings.SocialNeed;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.annotation.Order;
@@ -25,9 +29,9 @@ import org.springframework.stereotype.Component;
 public class DirectoryPublisher implements ApplicationRunner {
 
     static final String ODS = "https://fhir.nhs.uk/Id/ods-organization-code";
-    static final String ROLE_SYSTEM = "https://spgateway.org/fhir/CodeSystem/vcs-role";
-    static final String ENDPOINT_TYPE = "https://spgateway.org/fhir/CodeSystem/endpoint-type";
-    static final String SOCIAL_NEED_SYSTEM = "https://spgateway.org/fhir/CodeSystem/social-need";
+    static final String ROLE_SYSTEM = CodeSystems.VCS_ROLE;
+    static final String ENDPOINT_TYPE = CodeSystems.ENDPOINT_TYPE;
+    static final String SOCIAL_NEED_SYSTEM = SocialNeed.SYSTEM;
 
     private static final Logger log = LoggerFactory.getLogger(DirectoryPublisher.class);
 
@@ -54,7 +58,7 @@ public class DirectoryPublisher implements ApplicationRunner {
             Organization org = new Organization();
             org.setId(service.id());
             org.setActive(true).setName(service.name());
-            org.addType(new CodeableConcept(new Coding(ROLE_SYSTEM, service.role(), service.role().replace('-', ' '))));
+            org.addType(role(service));
             org.addType(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/organization-type", "cg",
                     "Community Group")));
             publish(org);
@@ -63,8 +67,9 @@ public class DirectoryPublisher implements ApplicationRunner {
             endpoint.setId(service.id() + "-endpoint");
             endpoint.setStatus(Endpoint.EndpointStatus.ACTIVE);
             endpoint.setName(service.name() + (service.push() ? " webhook" : " pull inbox"));
-            endpoint.setConnectionType(new Coding(ENDPOINT_TYPE, service.push() ? "standard-webhooks" : "pull-inbox",
-                    service.push() ? "Signed JSON webhook (Standard Webhooks)" : "Pull inbox at /vcs/v1/inbox"));
+            EndpointType type = service.push() ? EndpointType.STANDARD_WEBHOOKS
+                    : EndpointType.PULL_INBOX;
+            endpoint.setConnectionType(new Coding(ENDPOINT_TYPE, type.code(), type.display()));
             endpoint.setManagingOrganization(new Reference("Organization/" + service.id()));
             endpoint.addPayloadType().setText("spgateway VCS JSON v1");
             endpoint.addPayloadMimeType("application/json");
@@ -76,9 +81,12 @@ public class DirectoryPublisher implements ApplicationRunner {
             healthcareService.setId(service.id() + "-service");
             healthcareService.setActive(true).setName(service.name());
             healthcareService.setProvidedBy(new Reference("Organization/" + service.id()));
-            healthcareService.addCategory(new CodeableConcept(new Coding(ROLE_SYSTEM, service.role(), service.role().replace('-', ' '))));
+            healthcareService.addCategory(role(service));
             for (String category : service.categories()) {
-                healthcareService.addType(new CodeableConcept(new Coding(SOCIAL_NEED_SYSTEM, category, category.replace('-', ' '))));
+                String display = java.util.Arrays.stream(SocialNeed.values())
+                        .filter(n -> n.code().equals(category)).map(SocialNeed::display)
+                        .findFirst().orElse(category.replace('-', ' '));
+                healthcareService.addType(new CodeableConcept(new Coding(SOCIAL_NEED_SYSTEM, category, display)));
             }
             if (!service.area().isEmpty()) {
                 healthcareService.setExtraDetails("Covers postcode areas/districts: " + String.join(", ", service.area()));
@@ -87,6 +95,13 @@ public class DirectoryPublisher implements ApplicationRunner {
             publish(healthcareService);
         }
         log.info("Directory: {} practice(s), {} VCS service(s)", directory.practices().size(), directory.services().size());
+    }
+
+    /** The service's role, displayed as the published vcs-role CodeSystem displays it. */
+    private static CodeableConcept role(DirectoryProperties.Service service) {
+        String display = RecipientRole.fromId(service.role())
+                .map(RecipientRole::label).orElse(service.role().replace('-', ' '));
+        return new CodeableConcept(new Coding(ROLE_SYSTEM, service.role(), display));
     }
 
     private void publish(org.hl7.fhir.r4.model.DomainResource wanted) {

@@ -14,8 +14,6 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.Extension;
-import org.hl7.fhir.r4.model.UriType;
 import org.spgateway.gateway.audit.AuditEntry;
 import org.spgateway.gateway.audit.AuditLog;
 
@@ -94,10 +92,11 @@ public class SmartScopeInterceptor {
         security.setDescription("SMART Backend Services: client_credentials with a private_key_jwt assertion (RS384 or"
                 + " ES384) at the token endpoint; access tokens live 300 s; system scopes such as"
                 + " system/ServiceRequest.write and system/Task.read. Each client sees only its own practice's records."
+                + " Token endpoint: " + base + "/oauth/token (discovery: " + base + "/fhir/.well-known/smart-configuration)."
                 + (properties.required() ? "" : " (Not enforced on this server.)"));
-        Extension oauth = new Extension("http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris");
-        oauth.addExtension(new Extension("token", new UriType(base + "/oauth/token")));
-        security.addExtension(oauth);
+        // Discovery is GET /.well-known/smart-configuration (SMART App Launch 2, which Backend Services uses). The older
+        // oauth-uris extension is not declared: its definition requires an authorize endpoint, which a system-to-system
+        // server has not, so declaring it would make the CapabilityStatement invalid.
     }
 
     private static SmartTokens.Caller caller(RequestDetails request) {

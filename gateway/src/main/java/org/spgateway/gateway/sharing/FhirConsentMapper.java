@@ -32,7 +32,7 @@ import org.spgateway.consent.model.ProvisionType;
  */
 public final class FhirConsentMapper {
 
-    public static final String DATA_CLASS_SYSTEM = "https://spgateway.org/fhir/CodeSystem/data-class";
+    public static final String DATA_CLASS_SYSTEM = org.spgateway.mappings.CodeSystems.DATA_CLASS;
 
     public PatientConsent map(Consent consent, String patientId) {
         Consent.ProvisionComponent root = consent.getProvision();

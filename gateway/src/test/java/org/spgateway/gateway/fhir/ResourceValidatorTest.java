@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.context.FhirContext;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
-import org.hl7.fhir.r4.model.ServiceRequest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -56,10 +55,20 @@ class ResourceValidatorTest {
     }
 
     @Test
-    void refusesAReferralAboutAGroup() {
-        ServiceRequest sr = new ServiceRequest();
-        sr.getSubject().setReference("Group/1");
-        assertThat(validator.checkRules(sr)).singleElement()
-                .extracting(OperationOutcomes.Issue::path).isEqualTo("ServiceRequest.subject");
+    void refusesAReferralAboutAGroupByTheReferralProfileItDidNotClaim() {
+        var issues = validator.validate("{\"resourceType\":\"ServiceRequest\",\"status\":\"active\",\"intent\":\"order\","
+                + "\"subject\":{\"reference\":\"Group/1\"}}");
+        assertThat(issues).singleElement().satisfies(issue -> {
+            assertThat(issue.message()).contains("sp-referral-1").contains("subject is a Patient");
+            assertThat(issue.path()).isEqualTo("ServiceRequest");
+        });
+    }
+
+    @Test
+    void checksAConsentAgainstTheConsentProfile() {
+        var issues = validator.validate("{\"resourceType\":\"Consent\",\"status\":\"active\",\"scope\":{\"coding\":[{"
+                + "\"system\":\"http://terminology.hl7.org/CodeSystem/consentscope\",\"code\":\"patient-privacy\"}]},"
+                + "\"category\":[{\"text\":\"sharing\"}],\"policyRule\":{\"text\":\"opt in\"}}");
+        assertThat(issues).extracting(OperationOutcomes.Issue::message).anyMatch(m -> m.contains("Consent.patient"));
     }
 }

@@ -158,7 +158,12 @@ public class AuditEventResourceProvider implements IResourceProvider {
                 d.path("classesSent").forEach(c -> sent.add(c.asText()));
                 event.addEntity().setDescription("data classes disclosed").addDetail()
                         .setType("classesSent").setValue(new org.hl7.fhir.r4.model.StringType(String.join(",", sent)));
-                event.addPurposeOfEvent(new CodeableConcept().setText(d.path("purpose").asText()));
+                CodeableConcept purpose = new CodeableConcept().setText(d.path("purpose").asText());
+                if (org.spgateway.consent.Purpose.SOCIAL_PRESCRIBING_REFERRAL.code().equals(d.path("purpose").asText())) {
+                    // a referral to social prescribing is part of the patient's care (v3 PurposeOfUse TREAT)
+                    purpose.addCoding(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActReason", "TREAT", "treatment"));
+                }
+                event.addPurposeOfEvent(purpose);
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException unreadable) {
             event.addEntity().setDescription("details unreadable");

@@ -58,7 +58,14 @@ public abstract class StoredResourceProvider<T extends Resource> implements IRes
         if (versions.isEmpty() || !repository.visible(typeName, id.getIdPart())) {
             throw new ResourceNotFoundException(id);
         }
-        List<IBaseResource> resources = versions.stream().map(s -> (IBaseResource) codec.decode(s)).toList();
+        List<IBaseResource> resources = versions.stream().map(s -> {
+            Resource r = codec.decode(s);
+            // a history Bundle says how each version came about (bdl-3: entry.request is required in history)
+            ca.uhn.fhir.model.api.ResourceMetadataKeyEnum.ENTRY_TRANSACTION_METHOD.put(r, s.versionId() == 1
+                    ? ca.uhn.fhir.model.valueset.BundleEntryTransactionMethodEnum.POST
+                    : ca.uhn.fhir.model.valueset.BundleEntryTransactionMethodEnum.PUT);
+            return (IBaseResource) r;
+        }).toList();
         return new SimpleBundleProvider(resources);
     }
 

@@ -50,7 +50,23 @@ public class TransactionProvider {
     }
 
     @Transaction
-    public Bundle transaction(@TransactionParam Bundle request) {
+    public Bundle transaction(@TransactionParam Bundle request, ca.uhn.fhir.rest.api.server.RequestDetails details) {
+        Bundle response = transaction(request);
+        // FHIR requires absolute fullUrls in a transaction-response (bdl-7/entry.fullUrl): the stored (and replayed)
+        // response keeps them relative, as the server's base can differ between nodes and over time.
+        String base = details == null ? null : details.getFhirServerBase();
+        if (base != null) {
+            for (BundleEntryComponent entry : response.getEntry()) {
+                if (entry.hasFullUrl() && !entry.getFullUrl().contains("://")) {
+                    entry.setFullUrl(base + "/" + entry.getFullUrl());
+                }
+            }
+        }
+        return response;
+    }
+
+    /** The transaction itself; its response has relative fullUrls (the HAPI-facing method makes them absolute). */
+    public Bundle transaction(Bundle request) {
         checkShape(request);
         // Each attempt works on a fresh copy: a retried transaction must not see ids assigned by the failed one.
         return writes.inTransaction(session -> process(request.copy(), session));
