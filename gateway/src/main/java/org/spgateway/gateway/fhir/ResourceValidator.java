@@ -55,6 +55,20 @@ public class ResourceValidator {
         return validator.validate(resource);
     }
 
+    /**
+     * Everything the gateway checks on an incoming body before a provider sees it: the HL7 validator's verdict on the
+     * raw body (R4 base and the profiles) and the gateway's own rules on the parsed resource.
+     *
+     * @param body   the raw request body (JSON or XML)
+     * @param parsed the same body parsed leniently (syntax errors already refused)
+     * @return the problems at error level or worse; empty when the body is accepted
+     */
+    public List<OperationOutcomes.Issue> validateRequest(String body, Resource parsed) {
+        List<OperationOutcomes.Issue> issues = new ArrayList<>(validate(body));
+        issues.addAll(checkRules(parsed));
+        return issues;
+    }
+
     /** Problems in the raw body (JSON or XML) at error level or worse; empty when valid. */
     public List<OperationOutcomes.Issue> validate(String body) {
         ValidationResult result;
