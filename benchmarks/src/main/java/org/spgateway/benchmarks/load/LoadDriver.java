@@ -129,7 +129,11 @@ public final class LoadDriver {
                 out.put("gatewayHeapUsedMbMax", sampler.heapMax);
                 out.put("gatewayHeapUsedMbMedian", sampler.heapMedian());
                 if (config.searches() > 0) {
-                    out.put("taskSearchMs", searches(http, smart, gateway.baseUrl(), config.searches(), measured));
+                    try {
+                        out.put("taskSearchMs", searches(http, smart, gateway.baseUrl(), config.searches(), measured));
+                    } catch (Exception e) {
+                        out.put("taskSearchMs", Map.of("failed", e.toString()));
+                    }
                 }
             }
         }

@@ -16,7 +16,11 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.spgateway.gateway.fhir.provider.TransactionProvider;
+import org.spgateway.gateway.delivery.DeliveryEvents;
+import org.spgateway.gateway.delivery.OutboxStore;
 import org.spgateway.gateway.routing.DirectoryProperties;
+import java.time.Clock;
+import org.springframework.context.ApplicationEventPublisher;
 import org.spgateway.gateway.store.CallerScope;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
@@ -42,13 +46,20 @@ public class PreloadCommand implements ApplicationRunner {
     private final FhirContext fhirContext;
     private final DirectoryProperties directory;
     private final ConfigurableApplicationContext context;
+    private final OutboxStore outbox;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
 
     public PreloadCommand(TransactionProvider transactions, FhirContext fhirContext, DirectoryProperties directory,
-                          ConfigurableApplicationContext context) {
+                          ConfigurableApplicationContext context, OutboxStore outbox, ApplicationEventPublisher events,
+                          Clock clock) {
         this.transactions = transactions;
         this.fhirContext = fhirContext;
         this.directory = directory;
         this.context = context;
+        this.outbox = outbox;
+        this.events = events;
+        this.clock = clock;
     }
 
     @Override
@@ -71,6 +82,7 @@ public class PreloadCommand implements ApplicationRunner {
                 try {
                     while (done.getAndIncrement() < n) {
                         transactions.transaction(fhirContext.newJsonParser().parseResource(Bundle.class, unique(template)));
+                        collectInboxes();
                         long stored = done.get();
                         if (stored % 10_000 == 0) {
                             log.info("preloaded {} of {} referrals ({} per second)", stored, n,
@@ -90,6 +102,24 @@ public class PreloadCommand implements ApplicationRunner {
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("PRELOADED %d referrals in %.1f s (%.0f per second)%n", n, seconds, n / seconds);
         System.exit(SpringApplication.exit(context, () -> 0));
+    }
+
+    /**
+     * The pull-mode services collect and acknowledge what was queued for them, as InboxController does when they poll:
+     * a store in steady state holds delivered messages, not a million waiting ones.
+     */
+    private void collectInboxes() {
+        for (DirectoryProperties.Service service : directory.services()) {
+            if (service.push()) {
+                continue;
+            }
+            for (OutboxStore.Stored m : outbox.inbox(service.id(), 50)) {
+                if (outbox.acknowledge(m.messageId(), service.id(), clock.instant())) {
+                    events.publishEvent(new DeliveryEvents.Delivered(m.messageId(), m.referralId(), m.destination(),
+                            m.eventType(), m.channel()));
+                }
+            }
+        }
     }
 
     private static String template() throws IOException {
