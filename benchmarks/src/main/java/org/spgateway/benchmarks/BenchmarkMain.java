@@ -46,6 +46,9 @@ public final class BenchmarkMain {
             System.exit(2);
         }
         Args args = new Args(Arrays.copyOfRange(argv, 1, argv.length));
+        jmhWarmup = args.getInt("jmh-warmup", jmhWarmup);
+        jmhIterations = args.getInt("jmh-iterations", jmhIterations);
+        jmhSeconds = args.getInt("jmh-seconds", jmhSeconds);
         Path out = Path.of(args.get("out", "benchmarks/target/results"));
         Files.createDirectories(out);
         switch (argv[0]) {
@@ -62,6 +65,11 @@ public final class BenchmarkMain {
     }
 
     /** The JMH baselines: score in operations per second for each benchmark. */
+    /** JMH iteration settings of the full runs: {@code --jmh-warmup N --jmh-iterations N --jmh-seconds S}. */
+    static int jmhWarmup = 3;
+    static int jmhIterations = 5;
+    static int jmhSeconds = 5;
+
     static Map<String, Object> jmh(boolean quick, int threads, String include) throws Exception {
         ChainedOptionsBuilder options = new OptionsBuilder().include("org\\.spgateway\\.benchmarks\\.jmh\\." + include)
                 .threads(threads).shouldFailOnError(true)
@@ -71,8 +79,8 @@ public final class BenchmarkMain {
             options.forks(1).warmupIterations(1).warmupTime(TimeValue.seconds(1)).measurementIterations(1)
                     .measurementTime(TimeValue.seconds(1));
         } else {
-            options.forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(5)).measurementIterations(5)
-                    .measurementTime(TimeValue.seconds(5));
+            options.forks(1).warmupIterations(jmhWarmup).warmupTime(TimeValue.seconds(jmhSeconds))
+                    .measurementIterations(jmhIterations).measurementTime(TimeValue.seconds(jmhSeconds));
         }
         Collection<RunResult> results = new Runner(options.build()).run();
         Map<String, Object> scores = new LinkedHashMap<>();

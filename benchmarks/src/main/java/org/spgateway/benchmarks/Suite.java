@@ -38,20 +38,25 @@ final class Suite {
             fixed.add(BenchmarkMain.load(args, rate, 0, out.resolve("runs").resolve("fixed-" + i)).figures());
             suite.put("fixedRate", fixed);
             BenchmarkMain.write(out.resolve("suite.json"), suite);
+            Summary.write(suite, out.resolve("summary.md"));
         }
-        if (!quick) {
+        if (!quick && !args.has("no-max")) {
             List<Map<String, Object>> max = new ArrayList<>();
             for (int i = 0; i < repeats; i++) {
                 max.add(BenchmarkMain.load(args, 0, 0, out.resolve("runs").resolve("max-" + i)).figures());
                 suite.put("maxRate", max);
                 BenchmarkMain.write(out.resolve("suite.json"), suite);
+                Summary.write(suite, out.resolve("summary.md"));
             }
+        }
+        if (!quick && !args.get("scale", "").equals("none")) {
             Map<String, Object> scaling = new LinkedHashMap<>();
             for (String n : args.get("scale", "0,10000,100000,1000000").split(",")) {
                 long stored = Long.parseLong(n.trim());
                 scaling.put(n.trim(), BenchmarkMain.load(args, 0, stored, out.resolve("runs").resolve("scale-" + stored)).figures());
                 suite.put("scaling", scaling);
                 BenchmarkMain.write(out.resolve("suite.json"), suite);
+                Summary.write(suite, out.resolve("summary.md"));
             }
         }
         suite.put("machineAtEnd", BenchmarkMain.machine());
