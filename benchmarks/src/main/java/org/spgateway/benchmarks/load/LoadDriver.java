@@ -119,6 +119,8 @@ public final class LoadDriver {
                     }
                 }
                 out.put("webhooksReceived", delivered);
+                // referrals whose webhook had not arrived 60 s after the run: their delivery latency exceeds the run
+                out.put("webhooksNotYetReceived", measured.dueAtByReferral.size() - delivered);
                 out.put("badSignatures", receivers.badSignatures.get());
                 out.put("postToWebhookMs", percentiles(delivery));
                 if (config.events()) {
