@@ -37,7 +37,7 @@ import org.springframework.stereotype.Component;
  * exits. Validation is skipped: the input is the validated example. For benchmarks only; never on a live store.
  */
 @Component
-@Order(-90)
+@Order(100) // after DirectoryPublisher (0): the practice's Organization must exist before the first referral looks it up
 public class PreloadCommand implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(PreloadCommand.class);
