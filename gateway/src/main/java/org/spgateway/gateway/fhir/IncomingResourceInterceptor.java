@@ -13,7 +13,6 @@ import ca.uhn.fhir.rest.server.RestfulServerUtils;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
@@ -81,8 +80,7 @@ public class IncomingResourceInterceptor {
                     + "); FHIR messaging and batch Bundles are not supported";
             throw new InvalidRequestException(message, OperationOutcomes.error(IssueType.NOTSUPPORTED, message));
         }
-        List<OperationOutcomes.Issue> issues = new ArrayList<>(validator.validate(body));
-        issues.addAll(validator.checkRules(parsed));
+        List<OperationOutcomes.Issue> issues = validator.validateRequest(body, parsed);
         if (!issues.isEmpty()) {
             throw new UnprocessableEntityException(fhirContext, OperationOutcomes.of(issues));
         }

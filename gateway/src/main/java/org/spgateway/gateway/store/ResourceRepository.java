@@ -190,19 +190,22 @@ public class ResourceRepository {
 
     public int count(SearchQuery query) {
         List<Object> args = new ArrayList<>();
+        String from = from(query, args);
         String where = where(query, args);
-        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM fhir_resource r WHERE " + where, Integer.class, args.toArray());
+        Integer n = jdbc.queryForObject("SELECT COUNT(DISTINCT r.resource_id) FROM " + from + " WHERE " + where, Integer.class,
+                args.toArray());
         return n == null ? 0 : n;
     }
 
     /** A page of matches in a stable order (last updated, then id), so paging never repeats or skips. */
     public List<StoredResource> search(SearchQuery query, int offset, int limit) {
         List<Object> args = new ArrayList<>();
+        String from = from(query, args);
         String where = where(query, args);
         args.add(limit);
         args.add(offset);
         return jdbc.query("SELECT r.resource_type, r.resource_id, r.version_id, r.last_updated, r.content"
-                + " FROM fhir_resource r WHERE " + where
+                + " FROM " + from + " WHERE " + where
                 + " ORDER BY r.last_updated, r.resource_id LIMIT ? OFFSET ?", row, args.toArray());
     }
 
@@ -214,6 +217,55 @@ public class ResourceRepository {
         Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM fhir_resource r WHERE " + where + " AND r.resource_id = ?",
                 Integer.class, args.toArray());
         return n != null && n > 0;
+    }
+
+    /**
+     * Reference parameters whose value picks out a few resources (a referral's Task by focus, a patient's Consents):
+     * a search with one is driven from the value index and joins each match's row by primary key, so its cost does not
+     * grow with the number of resources stored. Without one (status and the like, which match many), the resources
+     * are read in result order and checked, which stops at the first page. Each is indexed from a single element and
+     * {@link SearchIndexer} never writes a row twice, so one value matches at most one index row per resource.
+     */
+    private static final java.util.Set<String> SELECTIVE = java.util.Set.of("subject", "patient", "focus", "based-on");
+
+    private String from(SearchQuery query, List<Object> args) {
+        for (SearchQuery.Criterion c : query.criteria()) {
+            boolean oneValue = c.values().size() == 1;
+            boolean identifierWithSystem = c.paramName().equals("identifier") && oneValue
+                    && c.values().get(0).system() != null && !c.values().get(0).system().isEmpty();
+            if (oneValue && (SELECTIVE.contains(c.paramName()) || identifierWithSystem)) {
+                StringBuilder sql = new StringBuilder("fhir_search_index d JOIN fhir_resource r"
+                        + " ON r.resource_type = d.resource_type AND r.resource_id = d.resource_id");
+                StringBuilder on = new StringBuilder(" AND d.resource_type = ? AND d.param_name = ? AND (");
+                args.add(query.resourceType());
+                args.add(c.paramName());
+                values(on, "d", c, blindIndexed(query.resourceType(), c.paramName()), args);
+                return sql.append(on).append(")").toString();
+            }
+        }
+        return "fhir_resource r";
+    }
+
+    /** The criterion's values, any of which matches, as conditions on the index rows of the given alias. */
+    private void values(StringBuilder sql, String alias, SearchQuery.Criterion c, boolean blind, List<Object> args) {
+        for (int k = 0; k < c.values().size(); k++) {
+            SearchQuery.TokenValue v = c.values().get(k);
+            if (k > 0) {
+                sql.append(" OR ");
+            }
+            List<String> codes = blind ? cipher.searchTokens(v.code()) : List.of(v.code());
+            String code = codes.size() == 1 ? alias + ".value_code = ?"
+                    : alias + ".value_code IN (" + String.join(", ", java.util.Collections.nCopies(codes.size(), "?")) + ")";
+            if (v.system() == null) {
+                sql.append(code);
+            } else if (v.system().isEmpty()) {
+                sql.append("(").append(alias).append(".value_system IS NULL AND ").append(code).append(")");
+            } else {
+                sql.append("(").append(alias).append(".value_system = ? AND ").append(code).append(")");
+                args.add(v.system());
+            }
+            args.addAll(codes);
+        }
     }
 
     /** The practice that owns the resource, if any (shared resources such as the directory have none). */
@@ -246,25 +298,7 @@ public class ResourceRepository {
             sql.append(" AND EXISTS (SELECT 1 FROM fhir_search_index i WHERE i.resource_type = r.resource_type"
                     + " AND i.resource_id = r.resource_id AND i.param_name = ? AND (");
             args.add(c.paramName());
-            boolean blind = blindIndexed(query.resourceType(), c.paramName());
-            for (int k = 0; k < c.values().size(); k++) {
-                SearchQuery.TokenValue v = c.values().get(k);
-                if (k > 0) {
-                    sql.append(" OR ");
-                }
-                List<String> codes = blind ? cipher.searchTokens(v.code()) : List.of(v.code());
-                String code = codes.size() == 1 ? "i.value_code = ?"
-                        : "i.value_code IN (" + String.join(", ", java.util.Collections.nCopies(codes.size(), "?")) + ")";
-                if (v.system() == null) {
-                    sql.append(code);
-                } else if (v.system().isEmpty()) {
-                    sql.append("(i.value_system IS NULL AND ").append(code).append(")");
-                } else {
-                    sql.append("(i.value_system = ? AND ").append(code).append(")");
-                    args.add(v.system());
-                }
-                args.addAll(codes);
-            }
+            values(sql, "i", c, blindIndexed(query.resourceType(), c.paramName()), args);
             sql.append("))");
         }
         if (query.updatedFrom() != null) {

@@ -54,7 +54,9 @@ final class SearchIndexer {
         } else if (resource instanceof Practitioner practitioner) {
             identifiers(rows, practitioner.getIdentifier());
         }
-        return rows;
+        // a resource listing the same identifier or reference twice is indexed once: a value matches one row per
+        // resource, which the index-driven searches of ResourceRepository rely on
+        return new ArrayList<>(new java.util.LinkedHashSet<>(rows));
     }
 
     private static void identifiers(List<IndexRow> rows, List<Identifier> identifiers) {

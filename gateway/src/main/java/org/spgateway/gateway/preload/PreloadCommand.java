@@ -1,0 +1,171 @@
+package org.spgateway.gateway.preload;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.hl7.fhir.r4.model.Bundle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.spgateway.gateway.fhir.provider.TransactionProvider;
+import org.spgateway.gateway.delivery.DeliveryEvents;
+import org.spgateway.gateway.delivery.OutboxStore;
+import org.spgateway.gateway.routing.DirectoryProperties;
+import java.time.Clock;
+import org.springframework.context.ApplicationEventPublisher;
+import org.spgateway.gateway.store.CallerScope;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code java -jar spgateway-gateway.jar --preload-referrals=N [--preload-threads=2]}: stores N synthetic referrals
+ * (the documented example with fresh identifiers, full URLs and valid test-range NHS numbers) as the first practice of
+ * the directory, through {@link TransactionProvider} exactly as a posted transaction Bundle is stored (sealed content,
+ * search index, blind tokens, business identifier, Task, route, outbox message, disclosure and audit records), then
+ * exits. Validation is skipped: the input is the validated example. For benchmarks only; never on a live store.
+ */
+@Component
+@Order(100) // after DirectoryPublisher (0): the practice's Organization must exist before the first referral looks it up
+public class PreloadCommand implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(PreloadCommand.class);
+
+    private final TransactionProvider transactions;
+    private final FhirContext fhirContext;
+    private final DirectoryProperties directory;
+    private final ConfigurableApplicationContext context;
+    private final OutboxStore outbox;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    public PreloadCommand(TransactionProvider transactions, FhirContext fhirContext, DirectoryProperties directory,
+                          ConfigurableApplicationContext context, OutboxStore outbox, ApplicationEventPublisher events,
+                          Clock clock) {
+        this.transactions = transactions;
+        this.fhirContext = fhirContext;
+        this.directory = directory;
+        this.context = context;
+        this.outbox = outbox;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) throws Exception {
+        if (!args.containsOption("preload-referrals")) {
+            return;
+        }
+        long n = Long.parseLong(args.getOptionValues("preload-referrals").get(0));
+        int threads = args.containsOption("preload-threads")
+                ? Integer.parseInt(args.getOptionValues("preload-threads").get(0)) : Runtime.getRuntime().availableProcessors();
+        String template = template();
+        String practice = directory.practices().get(0).id();
+        AtomicLong done = new AtomicLong();
+        long start = System.nanoTime();
+        // The first referral alone: it creates the practice Organization the others find by their conditional create.
+        // Concurrent conditional creates of one new Organization both create it (the store has no unique index on
+        // conditional-create criteria), and every later If-None-Exist then matches two: 412.
+        CallerScope.enter(practice);
+        try {
+            transactions.transaction(fhirContext.newJsonParser().parseResource(Bundle.class, unique(template)));
+            collectInboxes();
+            done.incrementAndGet();
+        } finally {
+            CallerScope.clear();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            workers.add(pool.submit(() -> {
+                CallerScope.enter(practice);
+                try {
+                    while (done.getAndIncrement() < n) {
+                        transactions.transaction(fhirContext.newJsonParser().parseResource(Bundle.class, unique(template)));
+                        collectInboxes();
+                        long stored = done.get();
+                        if (stored % 10_000 == 0) {
+                            log.info("preloaded {} of {} referrals ({} per second)", stored, n,
+                                    stored * 1_000_000_000L / (System.nanoTime() - start));
+                        }
+                    }
+                } finally {
+                    CallerScope.clear();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> w : workers) {
+            w.get();
+        }
+        pool.shutdown();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("PRELOADED %d referrals in %.1f s (%.0f per second)%n", n, seconds, n / seconds);
+        System.exit(SpringApplication.exit(context, () -> 0));
+    }
+
+    /**
+     * The pull-mode services collect and acknowledge what was queued for them, as InboxController does when they poll:
+     * a store in steady state holds delivered messages, not a million waiting ones.
+     */
+    private void collectInboxes() {
+        for (DirectoryProperties.Service service : directory.services()) {
+            if (service.push()) {
+                continue;
+            }
+            for (OutboxStore.Stored m : outbox.inbox(service.id(), 50)) {
+                if (outbox.acknowledge(m.messageId(), service.id(), clock.instant())) {
+                    events.publishEvent(new DeliveryEvents.Delivered(m.messageId(), m.referralId(), m.destination(),
+                            m.eventType(), m.channel()));
+                }
+            }
+        }
+    }
+
+    private static String template() throws IOException {
+        try (InputStream in = PreloadCommand.class.getResourceAsStream("/demo/referral-bundle.json")) {
+            if (in == null) {
+                throw new IllegalStateException("demo/referral-bundle.json is not on the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The example with fresh full URLs, referral identifier and NHS number: a new referral about a new patient. */
+    static String unique(String template) {
+        String body = template;
+        for (int i = 1; i <= 6; i++) {
+            body = body.replace("6f1c1d1e-0b0a-4c55-9d3e-00000000000" + i, UUID.randomUUID().toString());
+        }
+        return body.replace("9000000009", nhsNumber()).replace("REF-2026-0001", "REF-" + UUID.randomUUID());
+    }
+
+    /** A random test-range NHS number (starting 9) with a valid modulus-11 check digit. */
+    static String nhsNumber() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        while (true) {
+            StringBuilder s = new StringBuilder("9");
+            int sum = 90;
+            for (int i = 1; i < 9; i++) {
+                int d = random.nextInt(10);
+                s.append(d);
+                sum += d * (10 - i);
+            }
+            int check = 11 - sum % 11;
+            if (check != 10) {
+                return s.append(check == 11 ? 0 : check).toString();
+            }
+        }
+    }
+}
