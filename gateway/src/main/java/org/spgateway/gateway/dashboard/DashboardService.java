@@ -255,9 +255,16 @@ public class DashboardService {
         return rates;
     }
 
+    /** One recorded score: when it was taken, when the gateway stored it, and its value. */
+    private record Score(Instant at, Instant stored, int value) {
+        static final java.util.Comparator<Score> ORDER = java.util.Comparator.comparing(Score::at).thenComparing(Score::stored);
+    }
+
     private List<OutcomeChange> outcomes(WriteSession session, List<Referral> referrals) {
-        // per referral and measure: the earliest and the latest score
-        Map<String, Map<String, TreeMap<Instant, Double>>> scores = new HashMap<>();
+        // per referral and measure: the earliest and the latest score. Scores are ordered by when the service says they
+        // were taken (second precision), then by when the gateway stored them, so two returns in the same second
+        // (attending, then completed) still count as a first and a last score.
+        Map<String, Map<String, List<Score>>> scores = new HashMap<>();
         for (Referral r : referrals) {
             for (var resource : session.search(SearchQuery.forType("Observation").where("based-on",
                     List.of(new SearchQuery.TokenValue(null, "ServiceRequest/" + r.id()))).build(), 200)) {
@@ -266,16 +273,19 @@ public class DashboardService {
                     continue;
                 }
                 Instant at = obs.getEffectiveDateTimeType().getValue().toInstant();
+                Instant stored = obs.getMeta().hasLastUpdated() ? obs.getMeta().getLastUpdated().toInstant() : at;
                 String code = obs.getCode().getCoding().stream().filter(c -> CodeSystems.OUTCOME_MEASURE.equals(c.getSystem()))
                         .map(c -> c.getCode()).findFirst().orElse(null);
-                Map<String, TreeMap<Instant, Double>> mine = scores.computeIfAbsent(r.id(), k -> new HashMap<>());
+                Map<String, List<Score>> mine = scores.computeIfAbsent(r.id(), k -> new HashMap<>());
                 if (code != null && MEASURES.containsKey(code) && obs.hasValueIntegerType()) {
-                    mine.computeIfAbsent(code, k -> new TreeMap<>()).put(at, (double) obs.getValueIntegerType().getValue());
+                    mine.computeIfAbsent(code, k -> new ArrayList<>())
+                            .add(new Score(at, stored, obs.getValueIntegerType().getValue()));
                 }
                 for (Observation.ObservationComponentComponent c : obs.getComponent()) {
                     String item = c.getCode().getCodingFirstRep().getCode();
                     if (MEASURES.containsKey(item) && c.hasValueIntegerType()) {
-                        mine.computeIfAbsent(item, k -> new TreeMap<>()).put(at, (double) c.getValueIntegerType().getValue());
+                        mine.computeIfAbsent(item, k -> new ArrayList<>())
+                                .add(new Score(at, stored, c.getValueIntegerType().getValue()));
                     }
                 }
             }
@@ -285,12 +295,13 @@ public class DashboardService {
             int pairs = 0;
             double first = 0;
             double last = 0;
-            for (Map<String, TreeMap<Instant, Double>> mine : scores.values()) {
-                TreeMap<Instant, Double> series = mine.get(code);
+            for (Map<String, List<Score>> mine : scores.values()) {
+                List<Score> series = mine.get(code);
                 if (series != null && series.size() >= 2) {
+                    series.sort(Score.ORDER);
                     pairs++;
-                    first += series.firstEntry().getValue();
-                    last += series.lastEntry().getValue();
+                    first += series.get(0).value();
+                    last += series.get(series.size() - 1).value();
                 }
             }
             changes.add(new OutcomeChange(code, label, pairs, pairs == 0 ? 0 : first / pairs, pairs == 0 ? 0 : last / pairs));

@@ -102,8 +102,13 @@ class DashboardIT {
 
     /** A signed VCS event, dated {@code minutesAgo} minutes ago at the service. */
     private void event(String service, String referral, String type, int minutesAgo, String extra) throws Exception {
+        event(service, referral, type, Instant.now().minus(Duration.ofMinutes(minutesAgo)), extra);
+    }
+
+    /** A signed VCS event, dated {@code at} at the service. */
+    private void event(String service, String referral, String type, Instant at, String extra) throws Exception {
         String body = "{\"type\":\"" + type + "\",\"referralId\":\"" + referral + "\",\"occurredAt\":\""
-                + Instant.now().minus(Duration.ofMinutes(minutesAgo)) + "\""
+                + at + "\""
                 + (extra == null ? "" : "," + extra) + "}";
         String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
         long now = Instant.now().getEpochSecond();
@@ -138,7 +143,7 @@ class DashboardIT {
     @Test
     void theFiguresAndChartsMatchTheReferralsTheTestMadeAndMoved() throws Exception {
         // link workers: completed with baseline and final scores (LS6 2: demo decile 2), declined (LS9: 1),
-        // contacted (LS17: 10); walking group: completed without scores (LS6 3: 5), untouched (area not in the table)
+        // contacted (LS17: 10); walking group: completed with WEMWBS totals (LS6 3: 5), untouched (area not in the table)
         String completed = referral(LINK_WORKERS, "LS6 2AB", 96);
         String declined = referral(LINK_WORKERS, "LS9 7TF", 240);
         String contacted = referral(LINK_WORKERS, "LS17 5AA", 36);
@@ -157,8 +162,10 @@ class DashboardIT {
         event(LINK_WORKERS, contacted, "referral.contacted", 0, null);
         // first seen attending 5 days after the referral
         event(WALKING, walked, "referral.accepted", 1, null);
-        event(WALKING, walked, "referral.attending", 0, null);
-        event(WALKING, walked, "referral.completed", 0, null);
+        // attending and completed in the same second, each with a WEMWBS total: still a first and a last score
+        Instant sameSecond = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(1);
+        event(WALKING, walked, "referral.attending", sameSecond, "\"outcomes\":{\"wemwbs\":{\"total\":40}}");
+        event(WALKING, walked, "referral.completed", sameSecond.plusMillis(300), "\"outcomes\":{\"wemwbs\":{\"total\":46}}");
 
         browser = Browser.start(profile);
         logIn("ig-lead", demo.passwords().get("ig-lead"));
@@ -195,7 +202,8 @@ class DashboardIT {
         assertThat(cell("tr[data-measure='ons4-life-satisfaction'] .change")).isEqualTo("+3.0");
         assertThat(cell("tr[data-measure='ons4-anxiety'] .change")).isEqualTo("-3.0");
         assertThat(cell("tr[data-measure='swemwbs'] .change")).isEqualTo("+7.0");
-        assertThat(cell("tr[data-measure='wemwbs'] .pairs")).isEqualTo("0");
+        assertThat(cell("tr[data-measure='wemwbs'] .pairs")).isEqualTo("1");
+        assertThat(cell("tr[data-measure='wemwbs'] .change")).isEqualTo("+6.0");
         assertThat(bar("chart-scales", "last", 0)).isEqualTo("24");
 
         assertThat(browser.findElement(By.id("imd-demo")).getText()).contains("not real deprivation data");
