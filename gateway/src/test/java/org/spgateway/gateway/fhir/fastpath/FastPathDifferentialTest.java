@@ -118,7 +118,7 @@ class FastPathDifferentialTest {
     static Map<String, String> corpus() throws IOException {
         Map<String, String> corpus = new LinkedHashMap<>();
         Path root = Path.of("..").toAbsolutePath().normalize();
-        for (String dir : List.of("docs/examples", "ig/src/main/fhir/examples", "conformance-tests/src/test/resources/examples")) {
+        for (String dir : List.of("docs/examples", "mappings/src/main/fhir/examples", "conformance-tests/src/test/resources/examples")) {
             try (Stream<Path> files = Files.walk(root.resolve(dir))) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".json") || p.toString().endsWith(".xml")).sorted().toList()) {
                     corpus.put(root.relativize(f).toString(), Files.readString(f));
