@@ -16,6 +16,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param pollInterval     how often the relay looks for due messages
  * @param batchSize        messages claimed per poll
+ * @param parallelism      how many of a claimed batch are sent at once. A batch never holds two messages of one
+ *                         referral for one receiver, so this never reorders a referral's events
  * @param lease            how long a claimed message is reserved for this node; after a crash it is claimable again.
  *                         It must outlast one attempt (connect plus response timeout)
  * @param connectTimeout   HTTP connect timeout
@@ -32,6 +34,7 @@ import org.springframework.validation.annotation.Validated;
 public record DeliveryProperties(
         @DefaultValue("500ms") @DurationMin(millis = 10) Duration pollInterval,
         @DefaultValue("20") @Min(1) int batchSize,
+        @DefaultValue("4") @Min(1) int parallelism,
         @DefaultValue("30s") @DurationMin(seconds = 1) Duration lease,
         @DefaultValue("5s") @DurationMin(millis = 100) Duration connectTimeout,
         @DefaultValue("10s") @DurationMin(millis = 100) Duration responseTimeout,

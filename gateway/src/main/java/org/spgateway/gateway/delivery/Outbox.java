@@ -5,6 +5,7 @@ import java.time.Clock;
 import org.spgateway.gateway.encryption.ColumnCipher;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
@@ -18,11 +19,13 @@ public class Outbox {
     private final JdbcTemplate jdbc;
     private final Clock clock;
     private final ColumnCipher cipher;
+    private final DeliverySignal signal;
 
-    public Outbox(JdbcTemplate jdbc, Clock clock, ColumnCipher cipher) {
+    public Outbox(JdbcTemplate jdbc, Clock clock, ColumnCipher cipher, DeliverySignal signal) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.cipher = cipher;
+        this.signal = signal;
     }
 
     public void enqueue(OutboxMessage message) {
@@ -38,5 +41,19 @@ public class Outbox {
                 // the payload carries the patient data the recipient may see: sealed until it is sent
                 cipher.seal(message.payload(), OutboxStore.payloadContext(message.messageId())), cipher.activeKeyId(),
                 "pending", now, now, org.spgateway.gateway.observability.RequestIds.current());
+        // once per transaction: when it has committed, the relay looks at once (a rollback wakes nobody)
+        if (TransactionSynchronizationManager.isSynchronizationActive()
+                && !TransactionSynchronizationManager.hasResource(this)) {
+            TransactionSynchronizationManager.bindResource(this, Boolean.TRUE);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(Outbox.this);
+                    if (status == STATUS_COMMITTED) {
+                        signal.wake();
+                    }
+                }
+            });
+        }
     }
 }

@@ -1,30 +1,49 @@
 package org.spgateway.gateway.delivery;
 
+import java.util.concurrent.ExecutorService;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
 /**
- * Outbox to receivers: a timer claims due messages, each is prepared (signed), sent over HTTP and its outcome
- * recorded. Any failure of one message (connection refused, timeout, configuration gap) is recorded against that
- * message alone and never stops the others.
+ * Outbox to receivers: the relay claims due messages when woken by a commit that enqueued some ({@link DeliverySignal})
+ * or at the latest every poll interval, and at once again after a full batch; the messages of a batch are sent
+ * {@code parallelism} at a time, each prepared (signed), sent over HTTP and its outcome recorded. Any failure of one
+ * message (connection refused, timeout, configuration gap) is recorded against that message alone and never stops the
+ * others.
  */
 @Component
 public class OutboxDeliveryRoute extends RouteBuilder {
 
     private final OutboxRelay relay;
     private final DeliveryProperties properties;
+    private final DeliverySignal signal;
 
-    public OutboxDeliveryRoute(OutboxRelay relay, DeliveryProperties properties) {
+    public OutboxDeliveryRoute(OutboxRelay relay, DeliveryProperties properties, DeliverySignal signal) {
         this.relay = relay;
         this.properties = properties;
+        this.signal = signal;
     }
 
     @Override
     public void configure() {
-        from("timer:outbox-relay?delay=1000&period=" + properties.pollInterval().toMillis())
+        ExecutorService senders = getContext().getExecutorServiceManager()
+                .newFixedThreadPool(this, "outbox-deliver", properties.parallelism());
+        // fixed delay: the next run starts 1 ms after this one ends; each run first waits for work (woken, due, or a
+        // full batch last time), so the timer thread is the relay's single claiming loop on this node
+        from("timer:outbox-relay?delay=1000&period=1")
                 .routeId("outbox-relay-poll")
+                .process(exchange -> {
+                    if (!relay.lastClaimWasFull()) {
+                        try {
+                            signal.await(properties.pollInterval());
+                        } catch (InterruptedException stopping) {
+                            Thread.currentThread().interrupt();
+                            exchange.setRouteStop(true);
+                        }
+                    }
+                })
                 .bean(relay, "claimDue")
-                .split(body())
+                .split(body()).parallelProcessing().executorService(senders)
                     .to("direct:outbox-deliver")
                 .end();
 

@@ -68,10 +68,19 @@ public class OutboxRelay {
         log.info("Outbox relay node id: {}", nodeId);
     }
 
+    private volatile boolean lastClaimFull;
+
     /** Step 1: lease the due messages for this node. */
     public List<OutboxStore.Stored> claimDue() {
         Instant now = now();
-        return store.claim(nodeId, now, now.plus(properties.lease()), properties.batchSize());
+        List<OutboxStore.Stored> claimed = store.claim(nodeId, now, now.plus(properties.lease()), properties.batchSize());
+        lastClaimFull = claimed.size() >= properties.batchSize();
+        return claimed;
+    }
+
+    /** Whether the last claim took a whole batch, so more may be due at once. */
+    public boolean lastClaimWasFull() {
+        return lastClaimFull;
     }
 
     // millisecond precision: the lease is matched again by equality, and databases keep at most microseconds

@@ -12,7 +12,7 @@ class RetryPolicyTest {
     private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
 
     private static DeliveryProperties schedule(double jitter, Duration... delays) {
-        return new DeliveryProperties(Duration.ofMillis(500), 20, Duration.ofSeconds(30), Duration.ofSeconds(5),
+        return new DeliveryProperties(Duration.ofMillis(500), 20, 4, Duration.ofSeconds(30), Duration.ofSeconds(5),
                 Duration.ofSeconds(10), List.of(delays), jitter, "");
     }
 
