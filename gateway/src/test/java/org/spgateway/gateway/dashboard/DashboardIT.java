@@ -128,7 +128,8 @@ class DashboardIT {
     }
 
     private WebElement waitFor(By by) {
-        return new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(by));
+        return new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(org.openqa.selenium.WebDriverException.class)
+                .until(d -> d.findElement(by));
     }
 
     private String cell(String css) {

@@ -91,7 +91,8 @@ class DemoLoopIT {
     }
 
     private WebElement waitFor(By by) {
-        return new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> d.findElement(by));
+        return new WebDriverWait(browser, Duration.ofSeconds(30)).ignoring(org.openqa.selenium.WebDriverException.class)
+                .until(d -> d.findElement(by));
     }
 
     private String gpStatus(String referral) {
@@ -104,11 +105,10 @@ class DemoLoopIT {
 
     /** Clicks an action button and waits for the page to come back with the gateway's answer ({@code result} or {@code error}). */
     private void click(String referral, String action, String answer) {
-        WebElement page = browser.findElement(By.tagName("html"));
-        browser.findElement(By.cssSelector("#ref-" + referral + " button[data-action='" + action + "']")).click();
         // the answer page, not the one the button was on (whose result box from the previous click goes stale)
-        new WebDriverWait(browser, Duration.ofSeconds(30))
-                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(page));
+        Browser.clickAndAwaitNewPage(browser,
+                browser.findElement(By.cssSelector("#ref-" + referral + " button[data-action='" + action + "']")),
+                Duration.ofSeconds(30));
         waitFor(By.id(answer));
     }
 

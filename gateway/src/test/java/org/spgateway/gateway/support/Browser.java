@@ -71,4 +71,20 @@ public final class Browser {
         assertThat(varied).as("screenshot " + file + " shows something, not a blank page").isTrue();
         return file;
     }
+
+    /**
+     * Clicks {@code element}, which submits a form or follows a link, and waits until the answer page has replaced the
+     * current one and finished loading. The old page is recognised by a mark set on its window before the click, not
+     * by holding one of its elements: Chromium can answer a query on a detached element with an inspector error
+     * instead of a stale-element one.
+     */
+    public static void clickAndAwaitNewPage(WebDriver driver, org.openqa.selenium.WebElement element, Duration atMost) {
+        org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) driver;
+        js.executeScript("window.__spgwOldPage = true;");
+        element.click();
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, atMost)
+                .ignoring(org.openqa.selenium.WebDriverException.class)
+                .until(d -> Boolean.TRUE.equals(js.executeScript(
+                        "return window.__spgwOldPage === undefined && document.readyState === 'complete';")));
+    }
 }

@@ -94,15 +94,13 @@ class IgWebPageIT {
     }
 
     private WebElement waitFor(By by) {
-        return new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> d.findElement(by));
+        return new WebDriverWait(browser, Duration.ofSeconds(15)).ignoring(org.openqa.selenium.WebDriverException.class)
+                .until(d -> d.findElement(by));
     }
 
     /** Clicks a form's submit button and waits until the answer page has replaced the current one. */
     private void submit(By button) {
-        WebElement page = browser.findElement(By.tagName("html"));
-        waitFor(button).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15))
-                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(page));
+        org.spgateway.gateway.support.Browser.clickAndAwaitNewPage(browser, waitFor(button), Duration.ofSeconds(30));
     }
 
     @Test
