@@ -117,6 +117,24 @@ public class AuditEventResourceProvider implements IResourceProvider {
                 rs.getString(7), rs.getString(8)), all.toArray());
     }
 
+    private static final java.util.regex.Pattern FHIR_ID = java.util.regex.Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+
+    /**
+     * A reference to what a record names. A record can name something that is not a FHIR id: a failed VCS call audits
+     * the referral id the caller claimed, whatever it was. Such a value is kept as the reference's identifier, never
+     * made into a literal reference (HAPI would read {@code ServiceRequest/#x} as a contained-resource reference).
+     */
+    static Reference reference(String type, String id) {
+        if (FHIR_ID.matcher(id).matches()) {
+            return new Reference(type + "/" + id);
+        }
+        // printable characters only, and not unbounded: it is what an unauthenticated caller sent
+        String shown = id.replaceAll("[^\\p{Print}]", "?");
+        shown = shown.length() > 200 ? shown.substring(0, 200) + "..." : shown;
+        return new Reference().setType(type).setIdentifier(new org.hl7.fhir.r4.model.Identifier().setValue(shown))
+                .setDisplay("not a " + type + " id");
+    }
+
     private static AuditEvent toAuditEvent(long seq, Timestamp at, String type, String actor, String patient,
                                            String recipient, String referral, String details) {
         AuditEvent event = new AuditEvent();
@@ -134,23 +152,23 @@ public class AuditEventResourceProvider implements IResourceProvider {
         source.getType().addCoding(new Coding("http://dicom.nema.org/resources/ontology/DCM", "110153", "Source Role ID"));
         if (recipient != null) {
             AuditEvent.AuditEventAgentComponent receiver = event.addAgent().setRequestor(false);
-            receiver.setWho(new Reference("Organization/" + recipient));
+            receiver.setWho(reference("Organization", recipient));
             receiver.getType().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP",
                     "information recipient"));
         }
         event.getSource().setObserver(new Reference().setDisplay("spgateway")).setSite("spgateway");
         if (patient != null) {
-            event.addEntity().setWhat(new Reference("Patient/" + patient))
+            event.addEntity().setWhat(reference("Patient", patient))
                     .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"));
         }
         if (referral != null) {
-            event.addEntity().setWhat(new Reference("ServiceRequest/" + referral))
+            event.addEntity().setWhat(reference("ServiceRequest", referral))
                     .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "20", "Job"));
         }
         try {
             JsonNode d = JSON.readTree(details);
             if (d.hasNonNull("consentId") && !d.path("consentId").asText().isEmpty()) {
-                event.addEntity().setWhat(new Reference("Consent/" + d.path("consentId").asText()))
+                event.addEntity().setWhat(reference("Consent", d.path("consentId").asText()))
                         .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "13", "Security Resource"));
             }
             if (d.has("classesSent")) {
