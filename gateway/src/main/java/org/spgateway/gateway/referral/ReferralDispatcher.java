@@ -87,6 +87,7 @@ public class ReferralDispatcher implements ResourceWriteListener {
         if (written instanceof ServiceRequest sr) {
             String id = sr.getIdElement().getIdPart();
             if (previous.isEmpty()) {
+                session.deferUntilEnd("subject:" + id, s -> requireStoredSubject(s, id));
                 session.deferUntilEnd("dispatch:" + id, s -> dispatch(s, id));
             } else if (sr.getStatus() == ServiceRequest.ServiceRequestStatus.REVOKED
                     && ((ServiceRequest) previous.get()).getStatus() != ServiceRequest.ServiceRequestStatus.REVOKED) {
@@ -95,6 +96,28 @@ public class ReferralDispatcher implements ResourceWriteListener {
         } else if (written instanceof Consent consent && consent.getPatient().hasReference()) {
             String patientId = consent.getPatient().getReferenceElement().getIdPart();
             session.deferUntilEnd("consent:" + patientId, s -> consentChanged(s, patientId));
+        }
+    }
+
+    /**
+     * A referral is about a Patient the gateway holds (sent in the same transaction, or before): routing, consent and
+     * what a service is sent all come from it. Checked at the end of the request, when the Bundle's Patient is stored.
+     */
+    private static void requireStoredSubject(WriteSession s, String referralId) {
+        ServiceRequest referral = (ServiceRequest) s.read("ServiceRequest", referralId).orElseThrow();
+        org.hl7.fhir.instance.model.api.IIdType subject = referral.getSubject().getReferenceElement();
+        boolean stored = "Patient".equals(subject.getResourceType()) && subject.hasIdPart()
+                && subject.getIdPart().length() <= 64 && s.read("Patient", subject.getIdPart()).isPresent();
+        if (!stored) {
+            String shown = referral.getSubject().getReference();
+            shown = shown == null ? "(none)" : shown.length() > 100 ? shown.substring(0, 100) + "..." : shown;
+            String message = "ServiceRequest.subject " + shown + " is not a Patient stored here: send the Patient in the"
+                    + " same transaction Bundle, or create it first";
+            ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException e =
+                    new ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException(message);
+            e.setOperationOutcome(org.spgateway.gateway.fhir.OperationOutcomes.error(
+                    org.hl7.fhir.r4.model.OperationOutcome.IssueType.NOTFOUND, message));
+            throw e;
         }
     }
 

@@ -207,6 +207,25 @@ class FhirEndpointIT {
     }
 
     @Test
+    void aReferralAboutAPatientTheGatewayDoesNotHoldIsRefusedAndStoresNothing() {
+        int referrals = repository.countAll("ServiceRequest");
+        int tasks = repository.countAll("Task");
+        // a Bundle-local reference that names no entry (the fuzz suite found one stored as a patient id, then a 500)
+        Bundle bundle = Referrals.valid().transaction();
+        ((ServiceRequest) bundle.getEntry().get(1).getResource()).setSubject(new org.hl7.fhir.r4.model.Reference(
+                "urn:uuid:" + java.util.UUID.randomUUID()));
+        assertThatThrownBy(() -> client.transaction().withBundle(bundle).execute())
+                .isInstanceOf(ca.uhn.fhir.rest.server.exceptions.InvalidRequestException.class)
+                .hasMessageContaining("is not the fullUrl of any entry");
+        // a literal reference to a Patient that is not stored
+        assertThatThrownBy(() -> client.create().resource(Referrals.valid().serviceRequestFor("Patient/not-stored-here")).execute())
+                .isInstanceOf(UnprocessableEntityException.class)
+                .hasMessageContaining("ServiceRequest.subject Patient/not-stored-here is not a Patient stored here");
+        assertThat(repository.countAll("ServiceRequest")).isEqualTo(referrals);
+        assertThat(repository.countAll("Task")).isEqualTo(tasks);
+    }
+
+    @Test
     void updatesKeepTheirHistoryAndHonourIfMatch() {
         Referrals referrals = Referrals.valid();
         String patient = createPatient(referrals);

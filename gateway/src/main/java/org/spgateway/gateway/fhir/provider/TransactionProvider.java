@@ -135,11 +135,20 @@ public class TransactionProvider {
             }
         }
 
-        // 2. rewrite references between entries
-        for (BundleEntryComponent entry : bundle.getEntry()) {
+        // 2. rewrite references between entries; a Bundle-local URL (urn:uuid:, urn:oid:) that names no entry is an
+        // error of the request, not something to store
+        for (int i = 0; i < n; i++) {
+            BundleEntryComponent entry = bundle.getEntry().get(i);
             for (Reference ref : fhirContext.newTerser().getAllPopulatedChildElementsOfType(entry.getResource(), Reference.class)) {
                 if (ref.hasReference() && resolved.containsKey(ref.getReference())) {
                     ref.setReference(resolved.get(ref.getReference()));
+                } else if (ref.hasReference() && (ref.getReference().startsWith("urn:uuid:") || ref.getReference().startsWith("urn:oid:"))) {
+                    String shown = ref.getReference().length() > 100 ? ref.getReference().substring(0, 100) + "..." : ref.getReference();
+                    String message = "Bundle.entry[" + i + "] (" + entry.getResource().fhirType() + ") refers to " + shown
+                            + ", which is not the fullUrl of any entry of this Bundle";
+                    InvalidRequestException e = new InvalidRequestException(message);
+                    e.setOperationOutcome(OperationOutcomes.error(org.hl7.fhir.r4.model.OperationOutcome.IssueType.NOTFOUND, message));
+                    throw e;
                 }
             }
         }
