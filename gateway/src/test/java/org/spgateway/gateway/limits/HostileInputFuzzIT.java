@@ -58,7 +58,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * it was (rows in fhir_resource, fhir_resource_version, inbound_event, outbox_message). The body of each failing
  * request is saved under {@code gateway/target/fuzz-failures/}.
  *
- * <p>Bounded: {@code fuzz.seconds} (default 45) of requests. Longer runs and replays:
+ * <p>Bounded: {@code fuzz.seconds} (default 30; 20 in the PostgreSQL run, {@code fuzz.seconds.pg}) of requests. Longer runs and replays:
  * {@code mvn -B -pl gateway verify -Dit.test=HostileInputFuzzIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
  * -Dfuzz.seconds=600 [-Dfuzz.seed=N] [-Dfuzz.timeout-seconds=20]}. A failure names the seed that replays it.
  */
@@ -68,7 +68,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
                 "spgateway.rate-limit.requests-per-second=1000000", "spgateway.rate-limit.burst=1000000"})
 class HostileInputFuzzIT {
 
-    private static final long SECONDS = Long.getLong("fuzz.seconds", 45);
+    private static final long SECONDS = Long.getLong("fuzz.seconds", 30);
     private static final long SEED = Long.getLong("fuzz.seed", System.nanoTime());
     private static final Duration TIMEOUT = Duration.ofSeconds(Long.getLong("fuzz.timeout-seconds", 20));
     private static final int MAX_REPORTED = 15;
