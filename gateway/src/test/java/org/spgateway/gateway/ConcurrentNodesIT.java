@@ -254,6 +254,26 @@ class ConcurrentNodesIT {
         assertThat(type.toLowerCase(java.util.Locale.ROOT)).isEqualTo("timestamp with time zone");
     }
 
+    @Test
+    void aClaimNeverReadsBackAMessageOfAnEarlierClaimWhoseLeaseEndsInTheSameMillisecond() {
+        // the relay claims again while (or just after) it sends an earlier batch; a message of that batch whose lease
+        // was renewed to exactly the new claim's lease end must not be read back as claimed again (it was sent twice)
+        String destination = "again-" + UUID.randomUUID().toString().substring(0, 8);
+        transactions.executeWithoutResult(status -> {
+            outbox.enqueue(new OutboxMessage(destination + "-1", OutboxMessage.Channel.VCS_WEBHOOK, destination,
+                    destination + "-r1", "referral.created", null, null, "{}"));
+        });
+        Instant t0 = Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
+        OutboxStore.Stored first = claimFor(destination, "node-a/1", t0).get(0);
+        Instant t1 = t0.plusMillis(20);
+        assertThat(store.renew(first, t1.plusSeconds(30))).as("renewed just before sending").isPresent();
+        transactions.executeWithoutResult(status -> outbox.enqueue(new OutboxMessage(destination + "-2",
+                OutboxMessage.Channel.VCS_WEBHOOK, destination, destination + "-r2", "referral.created", null, null, "{}")));
+        // the next claim of the same node, in the same millisecond as the renewal: a new owner token
+        assertThat(claimFor(destination, "node-a/2", t1)).extracting(OutboxStore.Stored::messageId)
+                .containsExactly(destination + "-2");
+    }
+
     private List<OutboxStore.Stored> claimFor(String destination, String owner, Instant now) {
         return store.claim(owner, now, now.plusSeconds(30), 50).stream()
                 .filter(m -> m.destination().equals(destination)).toList();

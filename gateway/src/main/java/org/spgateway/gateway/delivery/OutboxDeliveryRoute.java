@@ -28,9 +28,10 @@ public class OutboxDeliveryRoute extends RouteBuilder {
     public void configure() {
         ExecutorService senders = getContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "outbox-deliver", properties.parallelism());
-        // fixed delay: the next run starts 1 ms after this one ends; each run first waits for work (woken, due, or a
-        // full batch last time), so the timer thread is the relay's single claiming loop on this node
-        from("timer:outbox-relay?delay=1000&period=1")
+        // fixed delay and synchronous: the next run starts 1 ms after this one has finished, sends included (without
+        // synchronous=true the timer fires again while a batch is still being sent); each run first waits for work
+        // (woken, due, or a full batch last time), so the timer thread is the relay's single claiming loop on this node
+        from("timer:outbox-relay?delay=1000&period=1&synchronous=true")
                 .routeId("outbox-relay-poll")
                 .process(exchange -> {
                     if (!relay.lastClaimWasFull()) {

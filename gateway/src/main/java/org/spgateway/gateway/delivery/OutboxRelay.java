@@ -64,16 +64,23 @@ public class OutboxRelay {
                 Base64.getEncoder().encodeToString(signingKey.generatePublicKey().getEncoded()),
                 properties.ed25519PrivateKey().isBlank() ? " (generated at start-up; set spgateway.delivery.ed25519-private-key to keep it)" : "");
         meters.gauge("spgateway.delivery.backlog", store, OutboxStore::backlog);
-        // the lease_owner this node writes on the messages it claims, to tell nodes apart in outbox_message
+        // lease_owner on the messages this node claims is this id followed by /<claim number>, to tell nodes apart
         log.info("Outbox relay node id: {}", nodeId);
     }
 
     private volatile boolean lastClaimFull;
 
-    /** Step 1: lease the due messages for this node. */
+    private final java.util.concurrent.atomic.AtomicLong claims = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Step 1: lease the due messages for this node. Each claim writes its own owner token (the node id and a claim
+     * number), so reading the claimed rows back can never pick up a message of an earlier claim whose lease happened
+     * to be renewed to the same millisecond.
+     */
     public List<OutboxStore.Stored> claimDue() {
         Instant now = now();
-        List<OutboxStore.Stored> claimed = store.claim(nodeId, now, now.plus(properties.lease()), properties.batchSize());
+        String owner = nodeId + "/" + claims.incrementAndGet();
+        List<OutboxStore.Stored> claimed = store.claim(owner, now, now.plus(properties.lease()), properties.batchSize());
         lastClaimFull = claimed.size() >= properties.batchSize();
         return claimed;
     }
