@@ -41,17 +41,13 @@ public class Outbox {
                 // the payload carries the patient data the recipient may see: sealed until it is sent
                 cipher.seal(message.payload(), OutboxStore.payloadContext(message.messageId())), cipher.activeKeyId(),
                 "pending", now, now, org.spgateway.gateway.observability.RequestIds.current());
-        // once per transaction: when it has committed, the relay looks at once (a rollback wakes nobody)
-        if (TransactionSynchronizationManager.isSynchronizationActive()
-                && !TransactionSynchronizationManager.hasResource(this)) {
-            TransactionSynchronizationManager.bindResource(this, Boolean.TRUE);
+        // when the transaction has committed, the relay looks at once (a rollback wakes nobody; several wake-ups of
+        // one transaction coalesce in the signal)
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
-                public void afterCompletion(int status) {
-                    TransactionSynchronizationManager.unbindResourceIfPossible(Outbox.this);
-                    if (status == STATUS_COMMITTED) {
-                        signal.wake();
-                    }
+                public void afterCommit() {
+                    signal.wake();
                 }
             });
         }

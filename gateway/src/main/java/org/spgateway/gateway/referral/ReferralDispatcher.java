@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Condition;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Organization;
@@ -87,7 +88,6 @@ public class ReferralDispatcher implements ResourceWriteListener {
         if (written instanceof ServiceRequest sr) {
             String id = sr.getIdElement().getIdPart();
             if (previous.isEmpty()) {
-                session.deferUntilEnd("subject:" + id, s -> requireStoredSubject(s, id));
                 session.deferUntilEnd("dispatch:" + id, s -> dispatch(s, id));
             } else if (sr.getStatus() == ServiceRequest.ServiceRequestStatus.REVOKED
                     && ((ServiceRequest) previous.get()).getStatus() != ServiceRequest.ServiceRequestStatus.REVOKED) {
@@ -101,24 +101,18 @@ public class ReferralDispatcher implements ResourceWriteListener {
 
     /**
      * A referral is about a Patient the gateway holds (sent in the same transaction, or before): routing, consent and
-     * what a service is sent all come from it. Checked at the end of the request, when the Bundle's Patient is stored.
+     * what a service is sent all come from it. {@link #dispatch} runs at the end of the request, when the Bundle's
+     * Patient is stored, and refuses the whole request (422) when there is none.
      */
-    private static void requireStoredSubject(WriteSession s, String referralId) {
-        ServiceRequest referral = (ServiceRequest) s.read("ServiceRequest", referralId).orElseThrow();
-        org.hl7.fhir.instance.model.api.IIdType subject = referral.getSubject().getReferenceElement();
-        boolean stored = "Patient".equals(subject.getResourceType()) && subject.hasIdPart()
-                && subject.getIdPart().length() <= 64 && s.read("Patient", subject.getIdPart()).isPresent();
-        if (!stored) {
-            String shown = referral.getSubject().getReference();
-            shown = shown == null ? "(none)" : shown.length() > 100 ? shown.substring(0, 100) + "..." : shown;
-            String message = "ServiceRequest.subject " + shown + " is not a Patient stored here: send the Patient in the"
-                    + " same transaction Bundle, or create it first";
-            ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException e =
-                    new ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException(message);
-            e.setOperationOutcome(org.spgateway.gateway.fhir.OperationOutcomes.error(
-                    org.hl7.fhir.r4.model.OperationOutcome.IssueType.NOTFOUND, message));
-            throw e;
-        }
+    private static UnprocessableEntityException subjectNotStored(ServiceRequest referral) {
+        String shown = referral.getSubject().getReference();
+        shown = shown == null ? "(none)" : shown.length() > 100 ? shown.substring(0, 100) + "..." : shown;
+        String message = "ServiceRequest.subject " + shown + " is not a Patient stored here: send the Patient in the"
+                + " same transaction Bundle, or create it first";
+        UnprocessableEntityException e = new UnprocessableEntityException(message);
+        e.setOperationOutcome(org.spgateway.gateway.fhir.OperationOutcomes.error(
+                org.hl7.fhir.r4.model.OperationOutcome.IssueType.NOTFOUND, message));
+        return e;
     }
 
     void dispatch(WriteSession s, String referralId) {
@@ -127,12 +121,12 @@ public class ReferralDispatcher implements ResourceWriteListener {
         if (task.getStatus() == Task.TaskStatus.CANCELLED) {
             return;
         }
-        String patientId = referral.getSubject().getReferenceElement().getIdPart();
-        Patient patient = s.read("Patient", patientId).map(Patient.class::cast).orElseGet(() -> {
-            Patient unknown = new Patient();
-            unknown.setId(patientId);
-            return unknown;
-        });
+        org.hl7.fhir.instance.model.api.IIdType subject = referral.getSubject().getReferenceElement();
+        if (!"Patient".equals(subject.getResourceType()) || !subject.hasIdPart() || subject.getIdPart().length() > 64) {
+            throw subjectNotStored(referral);
+        }
+        String patientId = subject.getIdPart();
+        Patient patient = s.read("Patient", patientId).map(Patient.class::cast).orElseThrow(() -> subjectNotStored(referral));
         Optional<Organization> practiceOrg = practiceOf(s, referral, patient);
         String practiceId = practiceOrg.flatMap(this::directoryPracticeId).orElse(null);
         ReferralRouter.RouteDecision decision = router.route(referral, patient, routes.disabledDestinations());
