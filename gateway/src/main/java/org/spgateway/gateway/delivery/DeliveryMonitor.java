@@ -80,8 +80,10 @@ public class DeliveryMonitor implements HealthIndicator, MeterBinder {
                 referrals.put(status.toCode(), 0);
             }
         }
+        // value_code IN (...): ix_search_value leads with value_code (V42), so the statuses are looked up, not scanned for
         jdbc.query("SELECT i.value_code, COUNT(*) FROM fhir_search_index i JOIN referral_route r ON r.task_id = i.resource_id"
-                + " WHERE i.resource_type = 'Task' AND i.param_name = 'status' GROUP BY i.value_code",
+                + " WHERE i.value_code IN (" + String.join(", ", java.util.Collections.nCopies(referrals.size(), "?")) + ")"
+                + " AND i.resource_type = 'Task' AND i.param_name = 'status' GROUP BY i.value_code",
                 rs -> {
                     referrals.computeIfPresent(rs.getString(1), (k, v) -> {
                         try {
@@ -90,7 +92,7 @@ public class DeliveryMonitor implements HealthIndicator, MeterBinder {
                             throw new IllegalStateException(e);
                         }
                     });
-                });
+                }, referrals.keySet().toArray());
         return new Snapshot(backlog, ageSeconds(oldestPush, now), ageSeconds(oldestInbox, now),
                 dead == null ? 0 : dead, disabled == null ? 0 : disabled, referrals, now);
     }

@@ -32,6 +32,9 @@ public class OutboxRelay {
     static final String MESSAGE = "spgateway.outbox.message";
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
+    /** Lease time kept beyond one attempt's timeouts before a message is sent without renewing its lease. */
+    static final Duration RENEWAL_MARGIN = Duration.ofSeconds(5);
+
     private final OutboxStore store;
     private final TransactionTemplate transactions;
     private final DirectoryProperties directory;
@@ -96,14 +99,19 @@ public class OutboxRelay {
     }
 
     /**
-     * Step 2: renew the lease (the batch was claimed at once, its messages are sent one after another), then build
-     * the HTTP request for one message (signed webhook, or FHIR push to the GP system). A message another node has
-     * taken over in the meantime is not sent.
+     * Step 2: make sure the lease outlasts the attempt (the batch was claimed at once, its messages are sent a few at
+     * a time), then build the HTTP request for one message (signed webhook, or FHIR push to the GP system). The lease
+     * is renewed only when what is left of it is shorter than one attempt (connect plus response timeout) and a
+     * margin: a renewal is a commit, and most messages are sent within moments of their claim. A message another
+     * node has taken over in the meantime is not sent.
      */
     public void prepare(Exchange exchange) {
         OutboxStore.Stored claimed = exchange.getIn().getBody(OutboxStore.Stored.class);
-        OutboxStore.Stored message = store.renew(claimed, now().plus(properties.lease()))
-                .orElseThrow(() -> new LeaseLostException(claimed));
+        Instant now = now();
+        Duration attempt = properties.connectTimeout().plus(properties.responseTimeout()).plus(RENEWAL_MARGIN);
+        OutboxStore.Stored message = claimed.leaseUntil() != null && claimed.leaseUntil().isAfter(now.plus(attempt))
+                ? claimed
+                : store.renew(claimed, now.plus(properties.lease())).orElseThrow(() -> new LeaseLostException(claimed));
         exchange.setProperty(MESSAGE, message);
         // the attempt logs under the id of the request that caused the message, and passes it on to the receiver
         String requestId = message.requestId() == null ? message.messageId() : message.requestId();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.spgateway.gateway.encryption.ColumnCipher;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -65,13 +66,18 @@ public class OutboxStore {
     }
 
     /**
-     * Leases up to {@code limit} due push messages to {@code owner}. A message waits while an earlier message of the
-     * same referral to the same destination is still pending, so each referral's events arrive in order.
+     * Leases up to {@code limit} due push messages to {@code owner}, earliest due first. A message waits while an
+     * earlier message of the same referral to the same destination is still pending, so each referral's events
+     * arrive in order.
      * <p>
-     * Safe for several nodes on one database: the candidates are row-locked with {@code FOR UPDATE SKIP LOCKED}, so a
-     * node passes over the rows another node is claiming at that moment instead of waiting for them (PostgreSQL, H2),
-     * and the UPDATE itself only takes rows whose lease is free, a condition PostgreSQL re-checks on the newest
-     * version of a row that was changed concurrently. The claimed rows are read back by owner and lease end.
+     * Safe for several nodes on one database: the UPDATE only takes rows still pending with a free lease, a condition
+     * both databases re-check on the newest version of a row another node changed concurrently, and the claimed rows
+     * are read back by this claim's own owner token. On PostgreSQL the candidates are also row-locked with
+     * {@code FOR UPDATE SKIP LOCKED}, so a node passes over the rows another node is claiming at that moment instead
+     * of waiting for them. H2 is not given that clause: it locks (writes) every row meeting the condition before it
+     * applies ORDER BY and LIMIT, so each claim rewrote the whole backlog (seconds a claim with 3,000 pending, found by
+     * profiling; docs/performance.md). The candidates are read in ix_outbox_due's order, so the claim stops after a
+     * batch instead of sorting the backlog.
      */
     public List<Stored> claim(String owner, Instant now, Instant leaseUntil, int limit) {
         Timestamp t = Timestamp.from(now);
@@ -82,9 +88,23 @@ public class OutboxStore {
                 + " AND NOT EXISTS (SELECT 1 FROM outbox_message e WHERE e.destination = m.destination"
                 + " AND e.referral_id = m.referral_id AND e.seq < m.seq AND e.status = 'pending')"
                 + " AND NOT EXISTS (SELECT 1 FROM endpoint_state s WHERE s.destination = m.destination AND s.disabled = TRUE)"
-                + " ORDER BY m.seq LIMIT ? FOR UPDATE SKIP LOCKED)", owner, Timestamp.from(leaseUntil), t, t, t, limit);
+                + " ORDER BY m.status, m.next_attempt_at, m.seq LIMIT ?" + lockClause() + ")",
+                owner, Timestamp.from(leaseUntil), t, t, t, limit);
         return jdbc.query("SELECT " + COLUMNS + " FROM outbox_message WHERE lease_owner = ? AND lease_until = ?"
                 + " AND status = 'pending' ORDER BY seq", this::map, owner, Timestamp.from(leaseUntil));
+    }
+
+    private volatile String lockClause;
+
+    /** {@code FOR UPDATE SKIP LOCKED} on PostgreSQL, nothing on H2 (see {@link #claim}). */
+    private String lockClause() {
+        String clause = lockClause;
+        if (clause == null) {
+            String product = jdbc.execute((ConnectionCallback<String>) c -> c.getMetaData().getDatabaseProductName());
+            clause = "H2".equalsIgnoreCase(product) ? "" : " FOR UPDATE SKIP LOCKED";
+            lockClause = clause;
+        }
+        return clause;
     }
 
     /**

@@ -89,10 +89,7 @@ public class Reencryption {
     Outcome run(String actor) {
         Instant started = clock.instant();
         List<SealedColumns.Pass> passes = columns.resealAll(properties.reencryptBatch());
-        int patients = 0;
-        for (int n; (n = writes.reindexBlindTokens(properties.reencryptBatch())) > 0; ) {
-            patients += n;
-        }
+        int patients = writes.reindexBlindTokens(properties.reencryptBatch());
         Outcome outcome = new Outcome(started, clock.instant(), passes, patients);
         last = outcome;
         int resealed = passes.stream().mapToInt(SealedColumns.Pass::resealed).sum();

@@ -61,8 +61,10 @@ class SealedColumns {
             }
         }
         String prefix = ColumnCipher.TOKEN_PREFIX + keyId + ":";
-        return !jdbc.queryForList("SELECT 1 FROM fhir_search_index WHERE resource_type = 'Patient' AND param_name = 'identifier'"
-                + " AND value_code >= ? AND value_code < ? LIMIT 1", Integer.class, prefix,
+        // a range on ix_search_value's first column alone: only blind-indexed rows (Patient identifiers) hold tokens, and
+        // naming the type as well made H2 walk every Patient row instead
+        return !jdbc.queryForList("SELECT 1 FROM fhir_search_index WHERE value_code >= ? AND value_code < ? LIMIT 1",
+                Integer.class, prefix,
                 prefix.substring(0, prefix.length() - 1) + ";").isEmpty();
     }
 

@@ -123,15 +123,16 @@ public class ResourceRepository {
     }
 
     /**
-     * Resources of a type with a blind-indexed row not under the active key: a token of an old key, or a value
-     * indexed in the clear before encryption. Range conditions, so the value index answers without reading rows.
+     * Resources of a type with a blind-indexed row not under the active key (a token of an old key, or a value
+     * indexed in the clear before encryption), in resource id order after {@code after}: the pass walks
+     * ix_search_resource once from start to end, whatever the number of patients.
      */
-    List<String> blindTokensToRewrite(String type, int limit) {
+    List<String> blindTokensToRewrite(String type, String after, int limit) {
         String from = cipher.activeTokenPrefix();
         String to = from.substring(0, from.length() - 1) + ";"; // ';' sorts right after ':'
         return jdbc.queryForList("SELECT DISTINCT resource_id FROM fhir_search_index WHERE resource_type = ?"
-                + " AND param_name = 'identifier' AND (value_code < ? OR value_code >= ?) LIMIT ?", String.class,
-                type, from, to, limit);
+                + " AND resource_id > ? AND param_name = 'identifier' AND (value_code < ? OR value_code >= ?)"
+                + " ORDER BY resource_id LIMIT ?", String.class, type, after, from, to, limit);
     }
 
     /** Replaces a resource's blind-indexed rows (only those) with tokens under the active key. */

@@ -47,28 +47,33 @@ public class ResourceWriteService {
     }
 
     /**
-     * Rewrites the blind-index tokens of up to {@code limit} resources whose patient identifiers are indexed under a
-     * key other than the active one (or in the clear, from before encryption), each in its own transaction with its
-     * row locked against a concurrent update.
+     * Rewrites the blind-index tokens of every resource whose patient identifiers are indexed under a key other than
+     * the active one (or in the clear, from before encryption), {@code batch} found at a time, each in its own
+     * transaction with its row locked against a concurrent update. A resource that cannot be read is left as it is
+     * (the re-encryption of the resource table reports the row) and passed over.
      *
-     * @return how many were rewritten; 0 when none is left (or none of those left could be read)
+     * @return how many were rewritten
      */
-    public int reindexBlindTokens(int limit) {
+    public int reindexBlindTokens(int batch) {
         int done = 0;
-        for (String id : repository.blindTokensToRewrite("Patient", limit)) {
-            try {
-                Boolean rewritten = transactions.execute(status -> {
-                    if (repository.lockCurrentVersion("Patient", id).isEmpty()) {
-                        return false;
-                    }
-                    Resource resource = codec.decode(repository.current("Patient", id).orElseThrow());
-                    repository.replaceBlindIndex("Patient", id, indexer.index(resource));
-                    return true;
-                });
-                done += Boolean.TRUE.equals(rewritten) ? 1 : 0;
-            } catch (org.spgateway.gateway.encryption.TamperedValueException unreadable) {
-                // left as it is; the re-encryption of the resource table reports the row
+        String after = "";
+        for (List<String> ids; !(ids = repository.blindTokensToRewrite("Patient", after, batch)).isEmpty(); ) {
+            for (String id : ids) {
+                try {
+                    Boolean rewritten = transactions.execute(status -> {
+                        if (repository.lockCurrentVersion("Patient", id).isEmpty()) {
+                            return false;
+                        }
+                        Resource resource = codec.decode(repository.current("Patient", id).orElseThrow());
+                        repository.replaceBlindIndex("Patient", id, indexer.index(resource));
+                        return true;
+                    });
+                    done += Boolean.TRUE.equals(rewritten) ? 1 : 0;
+                } catch (org.spgateway.gateway.encryption.TamperedValueException unreadable) {
+                    // left as it is; the re-encryption of the resource table reports the row
+                }
             }
+            after = ids.get(ids.size() - 1);
         }
         return done;
     }
