@@ -6,7 +6,8 @@
 --    index's FIRST column; with value_code third, each referral's conditional create on the NHS number read every
 --    Patient identifier row. Leading with value_code serves equality and IN lookups alike on H2 and PostgreSQL. The
 --    queries that range over one parameter's values were changed to match (the referral status counts use an IN
---    list of the statuses; the blind-token re-index pass walks ix_search_resource in resource id order).
+--    list of the statuses, each row checked against ix_route_task below; the blind-token re-index pass walks
+--    ix_search_resource in resource id order).
 DROP INDEX ix_search_value;
 CREATE INDEX ix_search_value ON fhir_search_index (value_code, resource_type, param_name, resource_id);
 
@@ -15,3 +16,6 @@ CREATE INDEX ix_search_value ON fhir_search_index (value_code, resource_type, pa
 --    backlog of 3,000).
 DROP INDEX ix_outbox_due;
 CREATE INDEX ix_outbox_due ON outbox_message (status, next_attempt_at, seq);
+
+-- 3. A referral's route by its Task (the referral status counts of the metrics).
+CREATE INDEX ix_route_task ON referral_route (task_id);

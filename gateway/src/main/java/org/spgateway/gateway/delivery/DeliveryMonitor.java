@@ -34,13 +34,16 @@ public class DeliveryMonitor implements HealthIndicator, MeterBinder {
 
     /** The state at one moment. */
     public record Snapshot(Map<OutboxMessage.Channel, Integer> backlog, long oldestPendingSeconds,
-                           long oldestUnacknowledgedSeconds, int deadLetters, int disabledEndpoints,
-                           Map<String, Integer> referralsByStatus, Instant at) {
+                           long oldestUnacknowledgedSeconds, int deadLetters, int disabledEndpoints, Instant at) {
     }
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
     private Snapshot last;
+    private final Object referralsLock = new Object();
+    private Map<String, Integer> referrals;
+    private Instant referralsAt;
+    private Duration referralsMaxAge = Duration.ofSeconds(MAX_AGE_SECONDS);
 
     public DeliveryMonitor(JdbcTemplate jdbc, Clock clock) {
         this.jdbc = jdbc;
@@ -74,16 +77,44 @@ public class DeliveryMonitor implements HealthIndicator, MeterBinder {
                 + " AND channel = 'vcs-inbox'", Timestamp.class);
         Integer dead = jdbc.queryForObject("SELECT COUNT(*) FROM outbox_message WHERE status = 'dead'", Integer.class);
         Integer disabled = jdbc.queryForObject("SELECT COUNT(*) FROM endpoint_state WHERE disabled = TRUE", Integer.class);
-        Map<String, Integer> referrals = new LinkedHashMap<>();
-        for (Task.TaskStatus status : Task.TaskStatus.values()) {
-            if (status != Task.TaskStatus.NULL) {
-                referrals.put(status.toCode(), 0);
+        return new Snapshot(backlog, ageSeconds(oldestPush, now), ageSeconds(oldestInbox, now),
+                dead == null ? 0 : dead, disabled == null ? 0 : disabled, now);
+    }
+
+    /**
+     * Referrals by their Task's status, read again if older than {@value #MAX_AGE_SECONDS} s (or ten times as long
+     * as the last count took, if that is longer). Kept apart from
+     * {@link #snapshot()}: it counts every referral (one index lookup each), so the readiness probe, which reads
+     * the snapshot, does not wait for it (at 10,000 referrals the join it used to be read every Task status row per
+     * referral, and readiness timed out).
+     */
+    public Map<String, Integer> referralsByStatus() {
+        synchronized (referralsLock) { // not the snapshot's lock: a count in progress never holds up readiness
+            Instant now = clock.instant();
+            if (referrals == null || Duration.between(referralsAt, now).compareTo(referralsMaxAge) >= 0) {
+                long started = System.nanoTime();
+                referrals = readReferrals();
+                referralsAt = now;
+                // a count that takes long is read less often: at most a tenth of one core, however many referrals
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                referralsMaxAge = took.multipliedBy(10).compareTo(Duration.ofSeconds(MAX_AGE_SECONDS)) > 0
+                        ? took.multipliedBy(10) : Duration.ofSeconds(MAX_AGE_SECONDS);
             }
+            return referrals;
         }
-        // value_code IN (...): ix_search_value leads with value_code (V42), so the statuses are looked up, not scanned for
-        jdbc.query("SELECT i.value_code, COUNT(*) FROM fhir_search_index i JOIN referral_route r ON r.task_id = i.resource_id"
+    }
+
+    private Map<String, Integer> readReferrals() {
+        Map<String, Integer> referrals = new LinkedHashMap<>();
+        for (String status : snapshotStatuses()) {
+            referrals.put(status, 0);
+        }
+        // driven from ix_search_value (value_code first, so the IN list is looked up), each row checked against
+        // ix_route_task: a referral's Task, not any Task
+        jdbc.query("SELECT i.value_code, COUNT(*) FROM fhir_search_index i"
                 + " WHERE i.value_code IN (" + String.join(", ", java.util.Collections.nCopies(referrals.size(), "?")) + ")"
-                + " AND i.resource_type = 'Task' AND i.param_name = 'status' GROUP BY i.value_code",
+                + " AND i.resource_type = 'Task' AND i.param_name = 'status'"
+                + " AND EXISTS (SELECT 1 FROM referral_route r WHERE r.task_id = i.resource_id) GROUP BY i.value_code",
                 rs -> {
                     referrals.computeIfPresent(rs.getString(1), (k, v) -> {
                         try {
@@ -93,8 +124,7 @@ public class DeliveryMonitor implements HealthIndicator, MeterBinder {
                         }
                     });
                 }, referrals.keySet().toArray());
-        return new Snapshot(backlog, ageSeconds(oldestPush, now), ageSeconds(oldestInbox, now),
-                dead == null ? 0 : dead, disabled == null ? 0 : disabled, referrals, now);
+        return referrals;
     }
 
     private static long ageSeconds(Timestamp since, Instant now) {
@@ -138,7 +168,7 @@ public class DeliveryMonitor implements HealthIndicator, MeterBinder {
         Gauge.builder("spgateway.delivery.endpoints.disabled", this, m -> m.snapshot().disabledEndpoints())
                 .description("Receivers switched off after HTTP 410 Gone").register(registry);
         for (String status : List.copyOf(snapshotStatuses())) {
-            Gauge.builder("spgateway.referrals", this, m -> m.snapshot().referralsByStatus().getOrDefault(status, 0))
+            Gauge.builder("spgateway.referrals", this, m -> m.referralsByStatus().getOrDefault(status, 0))
                     .tag("status", status).description("Referrals by Task status").register(registry);
         }
     }
