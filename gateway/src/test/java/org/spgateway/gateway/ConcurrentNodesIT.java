@@ -1,6 +1,7 @@
 package org.spgateway.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.sql.Connection;
@@ -74,6 +75,9 @@ class ConcurrentNodesIT {
 
     @Autowired
     CamelContext camel;
+
+    @Autowired
+    org.spgateway.gateway.delivery.OutboxRelay relay;
 
     @Autowired
     Flyway flyway;
@@ -207,6 +211,65 @@ class ConcurrentNodesIT {
         assertThat(row.status()).isEqualTo("delivered");
         assertThat(row.attempts()).isEqualTo(1);
         assertThat(row.lastHttpStatus()).isEqualTo(204);
+    }
+
+    @Test
+    void aLeaseIsRenewedBeforeSendingOnlyWhenItWouldNotOutlastTheAttempt() {
+        String destination = "renew-" + UUID.randomUUID().toString().substring(0, 8);
+        transactions.executeWithoutResult(status -> {
+            for (String m : List.of("-fresh", "-short", "-lost")) {
+                outbox.enqueue(new OutboxMessage(destination + m, OutboxMessage.Channel.VCS_WEBHOOK, destination,
+                        destination + m + "-referral", "referral.created", null, null, "{}"));
+            }
+        });
+        Instant now = Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
+        // claimed just now with the whole 30 s lease: sent under the claim's lease, no renewal (no extra commit)
+        Map<String, OutboxStore.Stored> claimed = new java.util.HashMap<>();
+        store.claim("node-a", now, now.plusSeconds(30), 50).stream().filter(m -> m.destination().equals(destination))
+                .forEach(m -> claimed.put(m.messageId(), m));
+        assertThat(claimed).hasSize(3);
+        prepare(claimed.get(destination + "-fresh"));
+        assertThat(store.find(destination + "-fresh").orElseThrow().leaseUntil()).as("fresh lease kept")
+                .isEqualTo(claimed.get(destination + "-fresh").leaseUntil());
+
+        // 8 s of lease left, less than one attempt (5 s connect + 10 s response + 5 s): renewed to a whole lease
+        Instant shortEnd = Instant.now().plusSeconds(8).truncatedTo(ChronoUnit.MILLIS);
+        jdbc.update("UPDATE outbox_message SET lease_until = ? WHERE message_id = ?", java.sql.Timestamp.from(shortEnd),
+                destination + "-short");
+        prepare(withLease(claimed.get(destination + "-short"), shortEnd));
+        assertThat(store.find(destination + "-short").orElseThrow().leaseUntil()).as("short lease renewed")
+                .isAfter(Instant.now().plusSeconds(20));
+
+        // another node took the message over after this node's lease ran out: a renewal is due, fails, nothing is sent
+        Instant gone = Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
+        jdbc.update("UPDATE outbox_message SET lease_owner = 'node-b' WHERE message_id = ?", destination + "-lost");
+        assertThat(catchThrowable(() -> prepare(withLease(claimed.get(destination + "-lost"), gone))))
+                .as("a message whose lease was lost is not sent").isNotNull()
+                .extracting(t -> t.getClass().getSimpleName()).isEqualTo("LeaseLostException");
+        for (String m : List.of("-fresh", "-short")) {
+            OutboxStore.Stored row = store.find(destination + m).orElseThrow();
+            assertThat(store.delivered(row, 204, Instant.now())).as(m + " still held by this node").isTrue();
+        }
+    }
+
+    /** The relay's step before sending; the test's destination is not a configured service, so building stops there. */
+    private void prepare(OutboxStore.Stored message) {
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(camel);
+        exchange.getIn().setBody(message);
+        try {
+            relay.prepare(exchange);
+        } catch (RuntimeException e) {
+            if (e.getClass().getSimpleName().equals("LeaseLostException")) {
+                throw e;
+            }
+            // the unknown destination: the lease decision was already taken
+        }
+    }
+
+    private static OutboxStore.Stored withLease(OutboxStore.Stored m, Instant until) {
+        return new OutboxStore.Stored(m.seq(), m.messageId(), m.channel(), m.destination(), m.referralId(), m.eventType(),
+                m.httpMethod(), m.targetPath(), m.payload(), m.status(), m.attempts(), m.lastHttpStatus(), m.lastError(),
+                m.createdAt(), m.deliveredAt(), m.requestId(), m.leaseOwner(), until);
     }
 
     @Test
