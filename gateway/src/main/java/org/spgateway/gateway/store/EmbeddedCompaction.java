@@ -43,9 +43,8 @@ public class EmbeddedCompaction implements SmartLifecycle {
      */
     public boolean compactOnce() throws Exception {
         try (Connection c = dataSource.getConnection()) {
-            if (!"H2".equalsIgnoreCase(c.getMetaData().getDatabaseProductName())
-                    || !c.isWrapperFor(org.h2.jdbc.JdbcConnection.class)) {
-                return false;
+            if (!c.isWrapperFor(org.h2.jdbc.JdbcConnection.class)) {
+                return false; // PostgreSQL
             }
             Object session = c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession();
             if (!(session instanceof org.h2.engine.SessionLocal local) || local.getDatabase().getStore() == null) {
@@ -78,7 +77,13 @@ public class EmbeddedCompaction implements SmartLifecycle {
     @Override
     public void stop() {
         if (scheduler != null) {
-            scheduler.shutdownNow();
+            // not shutdownNow: an interrupt during H2's file I/O closes its file channel
+            scheduler.shutdown();
+            try {
+                scheduler.awaitTermination(maxMillis + 5_000L, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
