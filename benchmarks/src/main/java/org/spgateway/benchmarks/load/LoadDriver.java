@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,6 +70,10 @@ public final class LoadDriver {
                 out.put("preloaded", config.preload());
                 out.put("preloadSeconds", round(seconds));
                 out.put("preloadPerSecond", round(config.preload() / seconds));
+            }
+            Path storeFile = config.dataDir().resolve("spgateway.mv.db");
+            if (Files.exists(storeFile)) {
+                out.put("storeFileMbAtStart", Files.size(storeFile) >> 20);
             }
             try (GatewayUnderTest gateway = GatewayUnderTest.start(config.gatewayJar(), config.dataDir(), config.jvmArgs(), args)) {
                 out.put("startupMillis", gateway.startupMillis);
@@ -146,6 +151,9 @@ public final class LoadDriver {
                     } catch (Exception e) {
                         out.put("taskSearchMs", Map.of("failed", e.toString()));
                     }
+                }
+                if (Files.exists(storeFile)) {
+                    out.put("storeFileMbAtEnd", Files.size(storeFile) >> 20);
                 }
             }
         }

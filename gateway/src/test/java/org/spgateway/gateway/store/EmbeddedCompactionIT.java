@@ -14,7 +14,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The embedded H2 file is compacted while the gateway runs: after thousands of commits it shrinks back towards its
  * live size (without compaction it grew by every commit's chunk). On PostgreSQL compaction does nothing.
  */
-@SpringBootTest(properties = {"spgateway.data-dir=./target/it-data/${random.uuid}", "spgateway.store.compact-every=1h"})
+@SpringBootTest(properties = {"spgateway.data-dir=./target/it-data/${random.uuid}", "spgateway.store.compact-every=1h",
+        "spgateway.store.compact-retention=0ms"})
 class EmbeddedCompactionIT {
 
     @Autowired
