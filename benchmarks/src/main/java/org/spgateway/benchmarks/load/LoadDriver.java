@@ -83,8 +83,7 @@ public final class LoadDriver {
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(Duration.ofSeconds(10)).build();
                 // one referral alone first: it creates the practice Organization the others find by their conditional
-                // create (concurrent conditional creates of a new Organization both create it, and every later
-                // If-None-Exist then matches two: a gateway limitation, see docs/performance.md)
+                // create, so the measured requests do not start with a burst of retried claims on it
                 HttpResponse<String> first = http.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/fhir"))
                         .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + smart.token())
                         .header("Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(Referrals.unique()))

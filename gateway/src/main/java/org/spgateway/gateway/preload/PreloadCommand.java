@@ -83,9 +83,8 @@ public class PreloadCommand implements ApplicationRunner {
         String practice = directory.practices().get(0).id();
         AtomicLong done = new AtomicLong();
         long start = System.nanoTime();
-        // The first referral alone: it creates the practice Organization the others find by their conditional create.
-        // Concurrent conditional creates of one new Organization both create it (the store has no unique index on
-        // conditional-create criteria), and every later If-None-Exist then matches two: 412.
+        // The first referral alone: it creates the practice Organization the others find by their conditional create
+        // (concurrent ones would be safe, their criteria are claimed, but the first batches would all retry).
         CallerScope.enter(practice);
         try {
             transactions.transaction(fhirContext.newJsonParser().parseResource(Bundle.class, unique(template)));

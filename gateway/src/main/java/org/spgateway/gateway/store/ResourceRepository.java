@@ -152,6 +152,48 @@ public class ResourceRepository {
                 + " VALUES (?, ?, ?, ?)", type, system, value, id);
     }
 
+    /**
+     * The resource that claimed a conditional create's criteria, if any (the criteria as their blind token, see
+     * {@link #criteriaToken}).
+     */
+    Optional<String> conditionalClaim(String type, String token) {
+        return jdbc.query("SELECT resource_id FROM fhir_conditional_claim WHERE resource_type = ? AND criteria_token = ?",
+                (rs, i) -> rs.getString(1), type, token).stream().findFirst();
+    }
+
+    /** Claims a conditional create's criteria for a new resource; a concurrent claim raises DuplicateKeyException. */
+    void claimConditional(String type, String token, String id) {
+        jdbc.update("INSERT INTO fhir_conditional_claim (resource_type, criteria_token, resource_id) VALUES (?, ?, ?)",
+                type, token, id);
+    }
+
+    /**
+     * Moves a claim whose resource no longer matches its criteria to a new resource.
+     *
+     * @return false if another transaction moved it first
+     */
+    boolean moveConditionalClaim(String type, String token, String from, String to) {
+        return jdbc.update("UPDATE fhir_conditional_claim SET resource_id = ? WHERE resource_type = ? AND criteria_token = ?"
+                + " AND resource_id = ?", to, type, token, from) == 1;
+    }
+
+    /**
+     * The criteria of a conditional create as one keyed token: the resource type, the calling practice (searches are
+     * confined to its resources and shared ones), and each parameter with its values, sorted, under the active index
+     * key. Criteria that differ only in order give the same token.
+     */
+    String criteriaToken(SearchQuery query) {
+        StringBuilder key = new StringBuilder(query.resourceType()).append('\n')
+                .append(CallerScope.practice().orElse("")).append('\n');
+        query.criteria().stream()
+                .map(c -> c.paramName() + "=" + c.values().stream()
+                        .map(v -> (v.system() == null ? "" : v.system() + "|") + v.code()).sorted()
+                        .collect(java.util.stream.Collectors.joining(",")))
+                .sorted().forEach(c -> key.append(c).append('\n'));
+        key.append(query.updatedFrom()).append(query.fromInclusive()).append(query.updatedTo()).append(query.toInclusive());
+        return cipher.blindToken(key.toString());
+    }
+
     public Optional<String> findByBusinessIdentifier(String type, String system, String value) {
         return jdbc.query("SELECT resource_id FROM fhir_business_identifier WHERE resource_type = ? AND value_system = ?"
                 + " AND value_code = ?", (rs, i) -> rs.getString(1), type, system, value).stream().findFirst();

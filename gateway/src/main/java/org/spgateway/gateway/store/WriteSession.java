@@ -46,7 +46,7 @@ public final class WriteSession {
 
     /** FHIR conditional create: create if nothing matches, return the one match, refuse on several. */
     public WriteOutcome conditionalCreate(Resource resource, SearchQuery match) {
-        return existing(resource, match).orElseGet(() -> createWithId(resource, UUID.randomUUID().toString()));
+        return existing(resource, match).orElseGet(() -> createConditional(resource, UUID.randomUUID().toString(), match));
     }
 
     /**
@@ -67,6 +67,27 @@ public final class WriteSession {
             }
         }
         return existingReferral(resource);
+    }
+
+    /**
+     * Creates the first version of a conditional create that matched nothing, claiming its criteria: a concurrent
+     * transaction that found no match for the same criteria and created first makes this one roll back and run
+     * again (it then finds that resource); a claim left by a resource that no longer matches moves to this one.
+     */
+    public WriteOutcome createConditional(Resource resource, String id, SearchQuery match) {
+        String token = repository.criteriaToken(match);
+        Optional<String> claimed = repository.conditionalClaim(match.resourceType(), token);
+        if (claimed.isEmpty()) {
+            repository.claimConditional(match.resourceType(), token, id);
+        } else if (!claimed.get().equals(id)) {
+            // Claimed by a transaction that committed after this one searched (its resource is visible now: run
+            // again, and find it), or by a resource that no longer matches the criteria (move the claim here).
+            if (!repository.search(match, 0, 1).isEmpty()
+                    || !repository.moveConditionalClaim(match.resourceType(), token, claimed.get(), id)) {
+                throw new org.springframework.dao.DuplicateKeyException(match.resourceType() + " conditional create claimed concurrently");
+            }
+        }
+        return createWithId(resource, id);
     }
 
     /** Creates the first version under an id chosen by the caller (a transaction that pre-assigns ids). */

@@ -162,6 +162,90 @@ class FhirEndpointIT {
     }
 
     @Test
+    void concurrentReferralsAboutOneNewPatientCreateThatPatientOnce() throws Exception {
+        // GP systems send the Patient as a conditional create on the NHS number. Two referrals about a patient the
+        // gateway does not hold yet, at the same moment, used to create two Patients, and every later referral about
+        // that patient was then refused with 412 (its criteria matched two).
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            for (int round = 0; round < 3; round++) {
+                String nhs = testNhsNumber(round);
+                List<Future<HttpResponse<String>>> results = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    Bundle bundle = Referrals.valid().withNhsNumber(nhs).transaction();
+                    bundle.getEntry().get(0).getRequest().setIfNoneExist("identifier=" + Referrals.NHS + "|" + nhs);
+                    String body = CTX.newJsonParser().encodeResourceToString(bundle);
+                    results.add(pool.submit((Callable<HttpResponse<String>>) () -> post("", body, "application/fhir+json")));
+                }
+                List<String> subjects = new ArrayList<>();
+                for (Future<HttpResponse<String>> f : results) {
+                    HttpResponse<String> r = f.get();
+                    assertThat(r.statusCode()).as("round %d: %s", round, r.body()).isEqualTo(200);
+                    Bundle response = CTX.newJsonParser().parseResource(Bundle.class, r.body());
+                    subjects.add(((ServiceRequest) response.getEntry().get(1).getResource()).getSubject().getReference());
+                }
+                Bundle patients = client.search().forResource(Patient.class)
+                        .where(Patient.IDENTIFIER.exactly().systemAndCode(Referrals.NHS, nhs)).returnBundle(Bundle.class).execute();
+                assertThat(patients.getEntry()).as("round %d: Patients with NHS number %s", round, nhs).hasSize(1);
+                assertThat(subjects).as("round %d", round).hasSize(6)
+                        .containsOnly("Patient/" + patients.getEntryFirstRep().getResource().getIdElement().getIdPart());
+                // and the next referral about the patient is taken, not refused with 412
+                Bundle later = Referrals.valid().withNhsNumber(nhs).transaction();
+                later.getEntry().get(0).getRequest().setIfNoneExist("identifier=" + Referrals.NHS + "|" + nhs);
+                assertThat(post("", CTX.newJsonParser().encodeResourceToString(later), "application/fhir+json").statusCode())
+                        .isEqualTo(200);
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void concurrentConditionalCreatesOfOnePatientCreateOne() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            String nhs = testNhsNumber(7);
+            String body = CTX.newJsonParser().encodeResourceToString(Referrals.valid().withNhsNumber(nhs).patient());
+            List<Future<HttpResponse<String>>> results = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                results.add(pool.submit((Callable<HttpResponse<String>>) () -> http.send(
+                        org.spgateway.gateway.support.SmartClient.testGp(port).authorize(HttpRequest.newBuilder(URI.create(base() + "/Patient")))
+                                .header("Content-Type", "application/fhir+json")
+                                .header("If-None-Exist", "identifier=" + Referrals.NHS + "|" + nhs)
+                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<HttpResponse<String>> f : results) {
+                statuses.add(f.get().statusCode());
+            }
+            assertThat(statuses).allMatch(s -> s == 200 || s == 201).containsOnlyOnce(201);
+            assertThat(client.search().forResource(Patient.class)
+                    .where(Patient.IDENTIFIER.exactly().systemAndCode(Referrals.NHS, nhs)).returnBundle(Bundle.class).execute()
+                    .getEntry()).hasSize(1);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** A valid NHS number (modulus 11) in the 999 test range, different for each seed and from run to run. */
+    private static String testNhsNumber(int seed) {
+        java.util.Random random = new java.util.Random(System.nanoTime() + seed);
+        while (true) {
+            StringBuilder s = new StringBuilder("999");
+            int sum = 9 * 10 + 9 * 9 + 9 * 8;
+            for (int i = 3; i < 9; i++) {
+                int d = random.nextInt(10);
+                s.append(d);
+                sum += d * (10 - i);
+            }
+            int check = 11 - sum % 11;
+            if (check != 10) {
+                return s.append(check == 11 ? 0 : check).toString();
+            }
+        }
+    }
+
+    @Test
     void transactionResolvesReferencesAndCreatesTheTask() {
         Bundle response = client.transaction().withBundle(Referrals.valid().transaction()).execute();
         assertThat(response.getType()).isEqualTo(Bundle.BundleType.TRANSACTIONRESPONSE);

@@ -113,6 +113,7 @@ public class TransactionProvider {
         Map<String, String> resolved = new HashMap<>();
         String[] ids = new String[n];
         WriteOutcome[] existing = new WriteOutcome[n];
+        SearchQuery[] matches = new SearchQuery[n];
 
         // 1. decide every entry's id first, so references can be rewritten before anything is stored
         for (int i = 0; i < n; i++) {
@@ -123,6 +124,7 @@ public class TransactionProvider {
             } else {
                 SearchQuery match = entry.getRequest().hasIfNoneExist()
                         ? conditionalUrls.toQuery(resource.fhirType(), entry.getRequest().getIfNoneExist()) : null;
+                matches[i] = match;
                 existing[i] = session.existing(resource, match).orElse(null);
                 ids[i] = existing[i] != null ? existing[i].resource().getIdElement().getIdPart() : UUID.randomUUID().toString();
             }
@@ -167,6 +169,8 @@ public class TransactionProvider {
                     outcomes[i] = session.update(resource, ids[i], null);
                 } else if (existing[i] != null) {
                     outcomes[i] = existing[i];
+                } else if (matches[i] != null) {
+                    outcomes[i] = session.createConditional(resource, ids[i], matches[i]);
                 } else {
                     outcomes[i] = session.createWithId(resource, ids[i]);
                 }
