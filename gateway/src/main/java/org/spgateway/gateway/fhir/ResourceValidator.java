@@ -32,10 +32,8 @@ public class ResourceValidator {
 
     private static final Logger log = LoggerFactory.getLogger(ResourceValidator.class);
 
-    // built beside the rest of the start-up (see the constructor); read only after ready() has waited for the build
-    private IgValidator validator;
-    private FastPathValidator fastPath;
-    private final java.util.concurrent.CompletableFuture<Void> built;
+    private final IgValidator validator;
+    private final FastPathValidator fastPath;
     private final java.util.concurrent.Semaphore fullRuns;
     private final java.util.concurrent.atomic.AtomicLong fastAccepted = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong fullValidated = new java.util.concurrent.atomic.AtomicLong();
@@ -45,47 +43,19 @@ public class ResourceValidator {
         this(fhirContext, FhirPackage.load(fhirContext), ValidationProperties.defaults());
     }
 
-    /**
-     * Starts building the validator in a thread of its own and returns: building and warming it takes seconds (R4
-     * core, the package's snapshots, the fast path), and the rest of the application starts meanwhile. Every use
-     * waits for the build; {@link ValidatorReady} holds the application back from readiness until it is done, and a
-     * failed build fails the start-up.
-     */
     @Autowired
     public ResourceValidator(FhirContext fhirContext, FhirPackage fhirPackage, ValidationProperties properties) {
+        long start = System.nanoTime();
+        this.validator = new IgValidator(fhirContext, fhirPackage);
+        this.fastPath = properties.fastPath() ? fastPath(fhirContext, fhirPackage) : null;
         int permits = properties.maxConcurrentFull() > 0 ? properties.maxConcurrentFull()
                 : Runtime.getRuntime().availableProcessors();
         this.fullRuns = new java.util.concurrent.Semaphore(permits, true);
-        this.built = java.util.concurrent.CompletableFuture.runAsync(() -> build(fhirContext, fhirPackage, properties), task -> {
-            Thread t = new Thread(task, "fhir-validator-build");
-            t.setDaemon(true);
-            t.start();
-        });
-    }
-
-    private void build(FhirContext fhirContext, FhirPackage fhirPackage, ValidationProperties properties) {
-        long start = System.nanoTime();
-        validator = new IgValidator(fhirContext, fhirPackage);
-        fastPath = properties.fastPath() ? fastPath(fhirContext, fhirPackage) : null;
         if (fastPath != null) {
             warmFastPath(fhirContext);
         }
         log.info("FHIR validator ready in {} ms (R4 core and {} {}; fast path {})", (System.nanoTime() - start) / 1_000_000,
                 FhirPackage.NAME, fhirPackage.version(), fastPath != null ? "on" : "off");
-    }
-
-    /** Waits until the validator is built and warm; a failed build is thrown here. */
-    public void ready() {
-        try {
-            built.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw new IllegalStateException("The FHIR validator could not be built", e.getCause());
-        }
-    }
-
-    /** Whether the build has finished (successfully or not), without waiting. */
-    public boolean isBuilt() {
-        return built.isDone();
     }
 
     /**
@@ -133,19 +103,16 @@ public class ResourceValidator {
 
     /** The fast path's verdict on a body (for tests and benchmarks); null when the fast path is off. */
     public FastPathValidator.Verdict fastPathVerdict(String body, Resource parsed) {
-        ready();
         return fastPath == null ? null : fastPath.check(body, parsed);
     }
 
     /** Every message of the HL7 validator on a raw body (information, warnings, errors), for tests and benchmarks. */
     public ValidationResult fullResult(String body) {
-        ready();
         return validator.validate(body);
     }
 
     /** Every message of the HL7 validator on a resource, for tests of what the gateway emits. */
     public ValidationResult fullResult(IBaseResource resource) {
-        ready();
         return validator.validate(resource);
     }
 
@@ -158,7 +125,6 @@ public class ResourceValidator {
      * @return the problems at error level or worse; empty when the body is accepted
      */
     public List<OperationOutcomes.Issue> validateRequest(String body, Resource parsed) {
-        ready();
         if (fastPath != null && fastPath.check(body, parsed).accepted()) {
             fastAccepted.incrementAndGet();
             return checkRules(parsed);
@@ -182,7 +148,6 @@ public class ResourceValidator {
 
     /** Problems in the raw body (JSON or XML) at error level or worse; empty when valid. */
     public List<OperationOutcomes.Issue> validate(String body) {
-        ready();
         ValidationResult result;
         try {
             result = validator.validate(body);
