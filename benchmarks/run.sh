@@ -3,7 +3,7 @@
 # installed), then runs the benchmark suite. Results: benchmarks/target/results/{suite.json,summary.md} and, per load
 # run, the gateway's log and data under benchmarks/target/results/runs/.
 #
-#   benchmarks/run.sh                      # the full suite (about 2 hours with the 1M preload; see docs/performance.md)
+#   benchmarks/run.sh                      # the full suite (the 1M preload alone takes 5-7 hours and ~70 GB of disk; see docs/performance.md)
 #   benchmarks/run.sh --scale 0,10000      # fewer stored-referral sizes
 #   benchmarks/run.sh --quick              # a two-minute check that the harness works (what CI runs)
 #   benchmarks/run.sh --pg                 # on PostgreSQL: SPGATEWAY_TEST_PG_URL/USER/PASSWORD name an empty database
