@@ -43,8 +43,10 @@ public class EmbeddedCompaction implements SmartLifecycle {
     private final long moveBytes;
     private final int retentionMillis;
     private ScheduledExecutorService scheduler;
-    private volatile long passes;
-    private volatile long rewrites;
+    // resolved once per opening of the database (a full disk closes it, a new connection opens it again:
+    // ClosedDatabaseEviction), so that a pass does not borrow a pooled connection, nor wait for one under load
+    private volatile MVStore store;
+    private volatile boolean resolved;
 
     public EmbeddedCompaction(DataSource dataSource,
                               @Value("${spgateway.store.compact-every:250ms}") java.time.Duration every,
@@ -66,11 +68,13 @@ public class EmbeddedCompaction implements SmartLifecycle {
      * @return false if the database is not this process's embedded H2 file (nothing done)
      */
     public boolean compactOnce() throws Exception {
-        MVStore store = embeddedStore();
+        if (!resolved || (store != null && store.isClosed())) {
+            store = embeddedStore();
+            resolved = true;
+        }
         if (store == null) {
             return false;
         }
-        passes++;
         FileStore<?> file = store.getFileStore();
         long sizeMb = file.size() >> 20;
         if (retentionMillis >= 0 && file.getRetentionTime() != retentionMillis) {
@@ -79,7 +83,6 @@ public class EmbeddedCompaction implements SmartLifecycle {
         int chunksFill = file.getChunksFillRate();
         boolean rewrote = chunksFill < fillRate && file.compact(fillRate, writeBytes);
         if (rewrote) {
-            rewrites++;
             // the rewritten pages reach the file with the next store of the MVStore; the background writer stores
             // what is unsaved on its own, so without one this pass does (when no commit holds the store lock)
             store.tryCommit();
@@ -108,11 +111,6 @@ public class EmbeddedCompaction implements SmartLifecycle {
             }
             return local.getDatabase().getStore().getMvStore();
         }
-    }
-
-    /** Passes run and passes that rewrote chunks, for the log and the tests. */
-    public long[] counts() {
-        return new long[] {passes, rewrites};
     }
 
     @Override
