@@ -32,4 +32,24 @@ public final class NhsNumber {
         }
         return check != 10 && check == value.charAt(9) - '0';
     }
+
+    /**
+     * A random number starting with 9 (the range NHS England keeps for testing) with a valid check digit: eight
+     * random digits after the 9, drawn again when the check digit would be 10.
+     */
+    public static String randomTestNumber(java.util.random.RandomGenerator random) {
+        while (true) {
+            StringBuilder s = new StringBuilder("9");
+            int sum = 9 * 10;
+            for (int i = 1; i < 9; i++) {
+                int d = random.nextInt(10);
+                s.append(d);
+                sum += d * (10 - i);
+            }
+            int check = 11 - sum % 11;
+            if (check != 10) {
+                return s.append(check == 11 ? 0 : check).toString();
+            }
+        }
+    }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.hl7.fhir.r4.model.Bundle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.spgateway.gateway.fhir.NhsNumber;
 import org.spgateway.gateway.fhir.provider.TransactionProvider;
 import org.spgateway.gateway.delivery.DeliveryEvents;
 import org.spgateway.gateway.delivery.OutboxStore;
@@ -166,24 +167,7 @@ public class PreloadCommand implements ApplicationRunner {
         for (int i = 1; i <= 6; i++) {
             body = body.replace("6f1c1d1e-0b0a-4c55-9d3e-00000000000" + i, UUID.randomUUID().toString());
         }
-        return body.replace("9000000009", nhsNumber()).replace("REF-2026-0001", "REF-" + UUID.randomUUID());
-    }
-
-    /** A random test-range NHS number (starting 9) with a valid modulus-11 check digit. */
-    static String nhsNumber() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        while (true) {
-            StringBuilder s = new StringBuilder("9");
-            int sum = 90;
-            for (int i = 1; i < 9; i++) {
-                int d = random.nextInt(10);
-                s.append(d);
-                sum += d * (10 - i);
-            }
-            int check = 11 - sum % 11;
-            if (check != 10) {
-                return s.append(check == 11 ? 0 : check).toString();
-            }
-        }
+        return body.replace("9000000009", NhsNumber.randomTestNumber(ThreadLocalRandom.current()))
+                .replace("REF-2026-0001", "REF-" + UUID.randomUUID());
     }
 }

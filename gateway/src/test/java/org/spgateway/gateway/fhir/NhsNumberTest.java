@@ -2,6 +2,7 @@ package org.spgateway.gateway.fhir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,5 +20,18 @@ class NhsNumberTest {
             "0000000060", "0000000069"})
     void refusesAnythingElse(String value) {
         assertThat(NhsNumber.isValid(value)).isFalse();
+    }
+
+    @Test
+    void randomTestNumbersAreValidInTheTestRangeAndVary() {
+        java.util.Random random = new java.util.Random(42);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            String n = NhsNumber.randomTestNumber(random);
+            assertThat(n).startsWith("9");
+            assertThat(NhsNumber.isValid(n)).as(n).isTrue();
+            seen.add(n);
+        }
+        assertThat(seen).hasSizeGreaterThan(990);
     }
 }

@@ -220,21 +220,7 @@ class SharingMatrixIT {
 
     /** A random NHS number with a valid modulus-11 check digit. */
     static String newNhsNumber() {
-        java.util.Random random = new java.util.Random();
-        while (true) {
-            StringBuilder digits = new StringBuilder("9");
-            for (int i = 0; i < 8; i++) {
-                digits.append(random.nextInt(10));
-            }
-            int sum = 0;
-            for (int i = 0; i < 9; i++) {
-                sum += (digits.charAt(i) - '0') * (10 - i);
-            }
-            int check = (11 - sum % 11) % 11;
-            if (check != 10) {
-                return digits.append(check).toString();
-            }
-        }
+        return org.spgateway.gateway.fhir.NhsNumber.randomTestNumber(new java.util.Random());
     }
 
     private static Bundle fullReferral(String service, ConsentVariant variant) throws Exception {

@@ -209,25 +209,7 @@ class FastPathDifferentialTest {
     }
 
     static String nhsNumber(Random random) {
-        while (true) {
-            int[] d = new int[10];
-            d[0] = 9;
-            int sum = 90;
-            for (int i = 1; i < 9; i++) {
-                d[i] = random.nextInt(10);
-                sum += d[i] * (10 - i);
-            }
-            int check = 11 - sum % 11;
-            if (check == 10) {
-                continue;
-            }
-            d[9] = check == 11 ? 0 : check;
-            StringBuilder s = new StringBuilder();
-            for (int x : d) {
-                s.append(x);
-            }
-            return s.toString();
-        }
+        return org.spgateway.gateway.fhir.NhsNumber.randomTestNumber(random);
     }
 
     // ---- the mutations ----------------------------------------------------------------------------------------
