@@ -24,8 +24,9 @@ import org.spgateway.benchmarks.load.LoadDriver;
  * The one entry point of the benchmarks ({@code java -jar benchmarks/target/spgateway-benchmarks.jar COMMAND}):
  * <ul>
  * <li>{@code jmh [--quick] [--threads N]}: the in-process baselines;</li>
- * <li>{@code load [--rate R | --concurrency C] [--duration S] [--warmup S] [--preload N] [--searches N]}: one load run
- *     against the gateway jar;</li>
+ * <li>{@code load [--rate R | --concurrency C] [--duration S] [--warmup S] [--preload N] [--searches N]
+ *     [--data-dir D]}: one load run against the gateway jar (on the store in {@code D}, e.g. a copy of one preloaded
+ *     before, instead of a new one);</li>
  * <li>{@code suite [--quick] [--repeats N] [--scale 10000,100000,1000000]}: everything docs/performance.md reports, with
  *     medians and spreads of repeated runs, written to {@code --out} (default {@code benchmarks/target/results}).</li>
  * </ul>
@@ -54,7 +55,8 @@ public final class BenchmarkMain {
         switch (argv[0]) {
             case "jmh" -> write(out.resolve("jmh.json"), jmh(args.has("quick"), args.getInt("threads", 1), args.get("include", ".*")));
             case "load" -> write(out.resolve("load.json"), load(args, args.getDouble("rate", 100),
-                    args.getLong("preload", 0), out.resolve("runs").resolve("load-" + System.currentTimeMillis())).figures());
+                    args.getLong("preload", 0), args.has("data-dir") ? Path.of(args.get("data-dir", ""))
+                            : out.resolve("runs").resolve("load-" + System.currentTimeMillis())).figures());
             case "suite" -> Suite.run(args, out);
             default -> {
                 System.err.println("unknown command " + argv[0]);

@@ -126,7 +126,7 @@ public class EmbeddedCompaction implements SmartLifecycle {
                     scheduler.shutdown(); // not the embedded H2: nothing to do, ever
                 }
             } catch (Exception e) {
-                log.warn("Compacting the embedded database failed ({}); tried again in {} ms", e.toString(), everyMillis);
+                log.warn("Compacting the embedded database failed ({}); tried again in {} ms", e.toString(), everyMillis, e);
             }
         }, everyMillis, everyMillis, TimeUnit.MILLISECONDS);
     }

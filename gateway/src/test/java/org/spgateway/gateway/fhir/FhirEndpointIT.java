@@ -38,10 +38,12 @@ import org.springframework.boot.test.context.SpringBootTest;
 
 /** Acts as a GP system against the running gateway, through HAPI's generic client and raw HTTP. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spgateway.data-dir=./target/it-data/${random.uuid}", "spgateway.fhir.max-body-bytes=200000"})
+        properties = {"spgateway.data-dir=./target/it-data/${random.uuid}", "spgateway.fhir.max-body-bytes=200000",
+                "spgateway.fhir.search-total-cap=" + FhirEndpointIT.TOTAL_CAP})
 class FhirEndpointIT {
 
     private static final FhirContext CTX = FhirContext.forR4Cached();
+    static final int TOTAL_CAP = 5;
 
     @Value("${local.server.port}")
     int port;
@@ -445,6 +447,83 @@ class FhirEndpointIT {
                 .isInstanceOf(ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException.class);
         assertThat(client.read().resource(org.hl7.fhir.r4.model.Organization.class).withId("vcs-walking-group").execute()
                 .getName()).isEqualTo("Hyde Park Walking Group");
+    }
+
+    @Test
+    void aBroadSearchCountsUpToTheCapAndExactlyOnlyWhenAskedAndPagesThroughEveryMatch() throws Exception {
+        for (int i = 0; i <= TOTAL_CAP; i++) {
+            Referrals referrals = Referrals.valid();
+            client.create().resource(referrals.serviceRequestFor(createPatient(referrals))).execute();
+        }
+        // every test's referral waits for consent: more on-hold Tasks than the cap, however many other tests ran
+        Bundle first = client.search().forResource(Task.class).where(Task.STATUS.exactly().code("on-hold")).count(2)
+                .returnBundle(Bundle.class).execute();
+        assertThat(first.hasTotal()).as("beyond the cap the total is left out, not counted").isFalse();
+        assertThat(first.getEntry()).hasSize(2);
+        assertThat(first.getLink(Bundle.LINK_NEXT)).isNotNull();
+
+        java.util.LinkedHashSet<String> paged = new java.util.LinkedHashSet<>();
+        int entries = 0;
+        java.time.Instant previous = java.time.Instant.MIN;
+        for (Bundle page = first; ; page = client.loadPage().next(page).execute()) {
+            for (Bundle.BundleEntryComponent e : page.getEntry()) {
+                Task task = (Task) e.getResource();
+                assertThat(task.getStatus()).isEqualTo(Task.TaskStatus.ONHOLD);
+                java.time.Instant updated = task.getMeta().getLastUpdated().toInstant();
+                assertThat(updated).as("pages in _lastUpdated order").isAfterOrEqualTo(previous);
+                previous = updated;
+                paged.add(task.getIdElement().toUnqualifiedVersionless().getValue());
+                entries++;
+            }
+            if (page.getLink(Bundle.LINK_NEXT) == null || page.getEntry().isEmpty()) {
+                break;
+            }
+        }
+        assertThat(entries).as("no Task twice across pages").isEqualTo(paged.size());
+
+        Bundle accurate = search("/Task?status=on-hold&_total=accurate&_count=1");
+        Bundle counted = search("/Task?status=on-hold&_summary=count");
+        assertThat(accurate.getTotal()).isGreaterThan(TOTAL_CAP).isEqualTo(counted.getTotal());
+        // other tests may add Tasks while this one pages; every Task it paged past is counted
+        assertThat(accurate.getTotal()).isGreaterThanOrEqualTo(paged.size());
+        assertThat(search("/Task?status=on-hold&_total=none").hasTotal()).isFalse();
+
+        // at most the cap (other tests cancel a referral or two): an exact total, the page found from the value index
+        Bundle few = search("/Task?status=cancelled&_count=" + TOTAL_CAP);
+        assertThat(few.hasTotal()).isTrue();
+        assertThat(few.getTotal()).isLessThanOrEqualTo(TOTAL_CAP).isEqualTo(few.getEntry().size());
+        assertThat(few.getEntry()).allSatisfy(e -> assertThat(((Task) e.getResource()).getStatus())
+                .isEqualTo(Task.TaskStatus.CANCELLED));
+        assertThat(search("/Task?status=cancelled&_total=accurate").getTotal()).isEqualTo(few.getTotal());
+
+        HttpResponse<String> bad = get("/Task?status=on-hold&_total=roughly");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(CTX.newJsonParser().parseResource(OperationOutcome.class, bad.body()).getIssueFirstRep()
+                .getDiagnostics()).contains("_total");
+    }
+
+    @Test
+    void aSearchThatMatchesFewIsAnsweredFromTheValueIndex() throws Exception {
+        Referrals referrals = Referrals.valid();
+        String patient = createPatient(referrals);
+        String nhs = referrals.patient().getIdentifierFirstRep().getValue();
+        // an identifier without its system matches few, but is not one of the always-selective parameters
+        Bundle found = search("/Patient?identifier=" + nhs);
+        assertThat(found.getTotal()).isEqualTo(1);
+        assertThat(found.getEntry()).extracting(e -> e.getResource().getIdElement().toUnqualifiedVersionless().getValue())
+                .containsExactly(patient);
+    }
+
+    private Bundle search(String pathAndQuery) throws Exception {
+        HttpResponse<String> response = get(pathAndQuery);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return CTX.newJsonParser().parseResource(Bundle.class, response.body());
+    }
+
+    private HttpResponse<String> get(String pathAndQuery) throws Exception {
+        return http.send(org.spgateway.gateway.support.SmartClient.testGp(port).authorize(HttpRequest.newBuilder(
+                URI.create(base() + pathAndQuery))).header("Accept", "application/fhir+json").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private Bundle searchByIdentifier(String value) {

@@ -24,12 +24,19 @@ public abstract class StoredResourceProvider<T extends Resource> implements IRes
     protected final ResourceCodec codec;
     private final Class<T> type;
     private final String typeName;
+    private int totalCap = 200;
 
     protected StoredResourceProvider(Class<T> type, ResourceRepository repository, ResourceCodec codec) {
         this.type = type;
         this.repository = repository;
         this.codec = codec;
         this.typeName = codec.fhirContext().getResourceType(type);
+    }
+
+    /** How far a search counts its matches for Bundle.total ({@code spgateway.fhir.search-total-cap}). */
+    @org.springframework.beans.factory.annotation.Autowired
+    void setFhirProperties(org.spgateway.gateway.config.FhirProperties properties) {
+        this.totalCap = properties.searchTotalCap();
     }
 
     @Override
@@ -70,7 +77,34 @@ public abstract class StoredResourceProvider<T extends Resource> implements IRes
     }
 
     protected IBundleProvider search(SearchQuery query) {
-        return new StoreBundleProvider(repository, codec, query);
+        return new StoreBundleProvider(repository, codec, query, totalMode(), totalCap);
+    }
+
+    /**
+     * {@code _total} (none, estimate, accurate) and {@code _summary=count} of the request being answered: HAPI passes
+     * both through to the bundle provider's {@code size()} without saying which was asked for.
+     */
+    static StoreBundleProvider.Total totalMode() {
+        if (!(org.springframework.web.context.request.RequestContextHolder.getRequestAttributes()
+                instanceof org.springframework.web.context.request.ServletRequestAttributes attributes)) {
+            return StoreBundleProvider.Total.UP_TO_CAP;
+        }
+        jakarta.servlet.http.HttpServletRequest request = attributes.getRequest();
+        String[] summary = request.getParameterValues(ca.uhn.fhir.rest.api.Constants.PARAM_SUMMARY);
+        if (summary != null && java.util.Arrays.asList(summary).contains("count")) {
+            return StoreBundleProvider.Total.ACCURATE;
+        }
+        String mode = request.getParameter(ca.uhn.fhir.rest.api.Constants.PARAM_SEARCH_TOTAL_MODE);
+        if ("accurate".equals(mode)) {
+            return StoreBundleProvider.Total.ACCURATE;
+        }
+        if ("none".equals(mode)) {
+            return StoreBundleProvider.Total.NONE;
+        }
+        if (mode != null && !"estimate".equals(mode)) {
+            throw new InvalidRequestException("_total must be none, estimate or accurate, not " + mode);
+        }
+        return StoreBundleProvider.Total.UP_TO_CAP;
     }
 
     protected String typeName() {
