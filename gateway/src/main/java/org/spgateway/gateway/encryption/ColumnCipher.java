@@ -31,7 +31,11 @@ import org.springframework.stereotype.Component;
  * Seals column values with AES-256-GCM (the JDK's provider) and computes the blind-index tokens of searchable patient
  * identifiers (HMAC-SHA256), under keys from {@link EncryptionProperties}.
  * <p>
- * A sealed value is {@code ENC1:<key id>:<base64 of 12-byte random nonce, ciphertext and 16-byte tag>}. The row it
+ * A sealed value is {@code ENC1:<key id>:<base64 of 12-byte random nonce, ciphertext and 16-byte tag>}, or, for a
+ * value of at least {@value #DEFLATE_FROM} bytes that DEFLATE shrinks, {@code ENC2:} with the same layout over the
+ * compressed value (compressed before encryption: a ciphertext cannot be compressed afterwards, by H2 or by
+ * PostgreSQL's TOAST; FHIR JSON shrinks to a third or less). The format is bound into the associated data of
+ * {@code ENC2}, so a prefix changed from one to the other fails to open. The row it
  * belongs to (e.g. {@code fhir_resource:Patient/123/2}) is bound in as associated data, so a value copied into
  * another row, or edited, fails to open instead of showing the wrong patient's data. Each configured master key is
  * split with HKDF-SHA256 (BouncyCastle: the JDK 17 has no HKDF) into an encryption key, a blind-index key and a key
@@ -44,6 +48,11 @@ public class ColumnCipher {
     /** Id of the key the embedded default generates when no key is configured. */
     public static final String GENERATED_KEY_ID = "local";
     static final String PREFIX = "ENC1:";
+    static final String DEFLATED_PREFIX = "ENC2:";
+    /** Values shorter than this are sealed as they are: DEFLATE saves little on them. */
+    static final int DEFLATE_FROM = 200;
+    /** The most an {@code ENC2} value may inflate to (far above any stored resource; a guard, not a limit in use). */
+    private static final int INFLATED_MAX = 64 << 20;
     static final String TOKEN_PREFIX = "bi1:";
     private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     private static final int NONCE_BYTES = 12;
@@ -111,17 +120,66 @@ public class ColumnCipher {
      * @param context the row the value belongs to, bound in as associated data; the same must be given to open it
      */
     public String seal(String plaintext, String context) {
+        byte[] value = plaintext.getBytes(StandardCharsets.UTF_8);
+        byte[] deflated = value.length >= DEFLATE_FROM ? deflate(value) : null;
+        boolean compressed = deflated != null && deflated.length < value.length - value.length / 10;
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, keys.get(active).encryption(), new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
-            byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+            cipher.updateAAD(associatedData(context, compressed));
+            byte[] sealed = cipher.doFinal(compressed ? deflated : value);
             byte[] out = ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();
-            return PREFIX + active + ":" + Base64.getEncoder().encodeToString(out);
+            return (compressed ? DEFLATED_PREFIX : PREFIX) + active + ":" + Base64.getEncoder().encodeToString(out);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available in this JDK", e);
+        }
+    }
+
+    /** The row's context, and for a compressed value the format too (ENC1 values keep the bare context they had). */
+    private static byte[] associatedData(String context, boolean compressed) {
+        return (compressed ? context + "\u0000deflate" : context).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] deflate(byte[] value) {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_SPEED, true);
+        try {
+            deflater.setInput(value);
+            deflater.finish();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(value.length / 3 + 64);
+            byte[] buffer = new byte[8192];
+            while (!deflater.finished()) {
+                out.write(buffer, 0, deflater.deflate(buffer));
+            }
+            return out.toByteArray();
+        } finally {
+            deflater.end();
+        }
+    }
+
+    private static byte[] inflate(byte[] deflated, String context) {
+        java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+        try {
+            inflater.setInput(deflated);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(deflated.length * 4);
+            byte[] buffer = new byte[16384];
+            while (!inflater.finished()) {
+                int n = inflater.inflate(buffer);
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    throw new TamperedValueException("The stored value of " + context + " is not a complete compressed value");
+                }
+                out.write(buffer, 0, n);
+                if (out.size() > INFLATED_MAX) {
+                    throw new TamperedValueException("The stored value of " + context + " inflates beyond "
+                            + INFLATED_MAX + " bytes");
+                }
+            }
+            return out.toByteArray();
+        } catch (java.util.zip.DataFormatException e) {
+            throw new TamperedValueException("The stored value of " + context + " is not a valid compressed value");
+        } finally {
+            inflater.end();
         }
     }
 
@@ -132,19 +190,22 @@ public class ColumnCipher {
      *                                node does not hold
      */
     public String open(String stored, String context) {
-        if (stored == null || !stored.startsWith(PREFIX)) {
+        String prefix = formatOf(stored);
+        if (prefix == null) {
             return stored;
         }
-        int colon = stored.indexOf(':', PREFIX.length());
+        boolean compressed = prefix.equals(DEFLATED_PREFIX);
+        int colon = stored.indexOf(':', prefix.length());
         if (colon < 0) {
             throw new TamperedValueException("The stored value of " + context + " is not a sealed value");
         }
-        String keyId = stored.substring(PREFIX.length(), colon);
+        String keyId = stored.substring(prefix.length(), colon);
         Key key = keys.get(keyId);
         if (key == null) {
             throw new TamperedValueException("The stored value of " + context + " is sealed under key '" + keyId
                     + "', which this node does not hold (spgateway.encryption.keys)");
         }
+        byte[] value;
         try {
             byte[] in = Base64.getDecoder().decode(stored.substring(colon + 1));
             if (in.length < NONCE_BYTES + TAG_BITS / 8) {
@@ -152,23 +213,33 @@ public class ColumnCipher {
             }
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key.encryption(), new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
-            cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
-            return new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
+            cipher.updateAAD(associatedData(context, compressed));
+            value = cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES);
         } catch (AEADBadTagException | IllegalArgumentException e) {
             throw new TamperedValueException("The stored value of " + context
                     + " fails authentication: it was altered, or copied from another row");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available in this JDK", e);
         }
+        return new String(compressed ? inflate(value, context) : value, StandardCharsets.UTF_8);
+    }
+
+    /** The prefix of a sealed value's format, or null for a value stored before encryption. */
+    private static String formatOf(String stored) {
+        if (stored == null) {
+            return null;
+        }
+        return stored.startsWith(PREFIX) ? PREFIX : stored.startsWith(DEFLATED_PREFIX) ? DEFLATED_PREFIX : null;
     }
 
     /** The key id a stored value is sealed under, or null for a value stored before encryption. */
     public static String keyIdOf(String stored) {
-        if (stored == null || !stored.startsWith(PREFIX)) {
+        String prefix = formatOf(stored);
+        if (prefix == null) {
             return null;
         }
-        int colon = stored.indexOf(':', PREFIX.length());
-        return colon < 0 ? null : stored.substring(PREFIX.length(), colon);
+        int colon = stored.indexOf(':', prefix.length());
+        return colon < 0 ? null : stored.substring(prefix.length(), colon);
     }
 
     /** The blind-index token a searchable identifier value is stored as, under the active key. */

@@ -43,6 +43,34 @@ class ColumnCipherTest {
     }
 
     @Test
+    void compressesALargeValueBeforeSealingItAndRefusesItsFormatChanged() throws Exception {
+        ColumnCipher cipher = cipher(null, Map.of("k1", newKey()));
+        StringBuilder json = new StringBuilder("{\"resourceType\":\"Bundle\",\"entry\":[");
+        for (int i = 0; i < 40; i++) {
+            json.append(i == 0 ? "" : ",").append(PATIENT);
+        }
+        String large = json.append("]}").toString();
+        String sealed = cipher.seal(large, "fhir_resource:Bundle/1/1");
+        assertThat(sealed).startsWith("ENC2:k1:").doesNotContain("9000000009", "Smith");
+        String uncompressed = cipher.seal(PATIENT, "ctx");
+        assertThat(uncompressed).as("a short value is sealed as it is").startsWith("ENC1:k1:");
+        assertThat(sealed.length()).as("compressed before encryption").isLessThan(large.length() / 4);
+        assertThat(cipher.open(sealed, "fhir_resource:Bundle/1/1")).isEqualTo(large);
+        assertThat(ColumnCipher.keyIdOf(sealed)).isEqualTo("k1");
+
+        // the format is authenticated: the same ciphertext under the other prefix does not open
+        assertThatThrownBy(() -> cipher.open("ENC1:" + sealed.substring(5), "fhir_resource:Bundle/1/1"))
+                .isInstanceOf(TamperedValueException.class);
+        assertThatThrownBy(() -> cipher.open("ENC2:" + uncompressed.substring(5), "ctx"))
+                .isInstanceOf(TamperedValueException.class);
+        assertThatThrownBy(() -> cipher.open(sealed, "fhir_resource:Bundle/2/1")).isInstanceOf(TamperedValueException.class);
+        byte[] raw = Base64.getDecoder().decode(sealed.substring("ENC2:k1:".length()));
+        raw[30] ^= 1;
+        assertThatThrownBy(() -> cipher.open("ENC2:k1:" + Base64.getEncoder().encodeToString(raw), "fhir_resource:Bundle/1/1"))
+                .isInstanceOf(TamperedValueException.class);
+    }
+
+    @Test
     void refusesAValueMovedToAnotherRowOrAlteredWithoutShowingItsContent() throws Exception {
         ColumnCipher cipher = cipher(null, Map.of("k1", newKey()));
         String sealed = cipher.seal(PATIENT, "fhir_resource:Patient/1/1");
