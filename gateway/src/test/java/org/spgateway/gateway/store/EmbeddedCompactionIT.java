@@ -25,6 +25,13 @@ class EmbeddedCompactionIT {
     JdbcTemplate jdbc;
 
     @Test
+    void h2RunsWithoutItsInternalAssertionsAsInProduction() {
+        // gateway/pom.xml (failsafe argLine): the test JVMs run H2 as `java -jar` does; the gateway's own asserts stay on
+        assertThat(org.h2.mvstore.FileStore.class.desiredAssertionStatus()).isFalse();
+        assertThat(EmbeddedCompaction.class.desiredAssertionStatus()).isTrue();
+    }
+
+    @Test
     void theFileShrinksBackAfterManyCommits() throws Exception {
         if (TestPostgres.requested()) {
             assertThat(compaction.compactOnce()).as("nothing to compact on PostgreSQL").isFalse();
