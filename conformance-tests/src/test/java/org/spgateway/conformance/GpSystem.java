@@ -117,14 +117,20 @@ public final class GpSystem {
         return post("", FHIR.newJsonParser().encodeResourceToString(bundle), "application/fhir+json");
     }
 
+    /**
+     * Longer than the gateway's own wait for a database connection (30 s, Hikari's default): a store that cannot be
+     * opened (a full disk) is answered with 503 after that wait, and the test must see the answer.
+     */
+    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(60);
+
     public HttpResponse<String> post(String path, String body, String contentType) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(fhirBase + path)).timeout(Duration.ofSeconds(30))
+        return http.send(HttpRequest.newBuilder(URI.create(fhirBase + path)).timeout(ANSWER_WITHIN)
                 .header("Authorization", "Bearer " + token()).header("Content-Type", contentType).header("Accept", "application/fhir+json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public HttpResponse<String> get(String pathAndQuery) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(fhirBase + pathAndQuery)).timeout(Duration.ofSeconds(30))
+        return http.send(HttpRequest.newBuilder(URI.create(fhirBase + pathAndQuery)).timeout(ANSWER_WITHIN)
                 .header("Authorization", "Bearer " + token()).header("Accept", "application/fhir+json").GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 

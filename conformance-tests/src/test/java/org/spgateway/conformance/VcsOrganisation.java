@@ -58,7 +58,7 @@ public final class VcsOrganisation {
                 .header("Content-Type", "application/json").header("webhook-organisation", id)
                 .header("webhook-id", webhookId).header("webhook-timestamp", timestamp)
                 .header("webhook-signature", sign(webhookId, timestamp, body))
-                .timeout(java.time.Duration.ofSeconds(30))
+                .timeout(java.time.Duration.ofSeconds(60)) // longer than the gateway's 30 s wait for a database connection
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
