@@ -233,12 +233,7 @@ public class ResourceRepository {
 
     /** The exact number of matches (for {@code _total=accurate} and {@code _summary=count}): reads every match. */
     public int count(SearchQuery query) {
-        List<Object> args = new ArrayList<>();
-        String from = from(query, args, true);
-        String where = where(query, args);
-        Integer n = jdbc.queryForObject("SELECT COUNT(DISTINCT r.resource_id) FROM " + from + " WHERE " + where, Integer.class,
-                args.toArray());
-        return n == null ? 0 : n;
+        return countMatches(query, null);
     }
 
     /**
@@ -247,12 +242,18 @@ public class ResourceRepository {
      * cost, not what the store holds.
      */
     public int countUpTo(SearchQuery query, int cap) {
+        return countMatches(query, cap + 1);
+    }
+
+    private int countMatches(SearchQuery query, Integer limit) {
         List<Object> args = new ArrayList<>();
         String from = from(query, args, true);
         String where = where(query, args);
-        args.add(cap + 1);
+        if (limit != null) {
+            args.add(limit);
+        }
         Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM (SELECT DISTINCT r.resource_id FROM " + from + " WHERE "
-                + where + " LIMIT ?) m", Integer.class, args.toArray());
+                + where + (limit != null ? " LIMIT ?" : "") + ") m", Integer.class, args.toArray());
         return n == null ? 0 : n;
     }
 
@@ -300,6 +301,9 @@ public class ResourceRepository {
         return n != null && n > 0;
     }
 
+    /** What a search reads without a driving criterion: the resources of the type, in result order. */
+    private static final String ALL_OF_TYPE = "fhir_resource r";
+
     /**
      * Reference parameters whose value picks out a few resources (a referral's Task by focus, a patient's Consents):
      * a search with one is driven from the value index and joins each match's row by primary key, so its cost does not
@@ -308,9 +312,6 @@ public class ResourceRepository {
      * query matches few ({@link #search(SearchQuery, int, int, boolean)}). Each is indexed from a single element and
      * {@link SearchIndexer} never writes a row twice, so one value matches at most one index row per resource.
      */
-    /** What a search reads without a driving criterion: the resources of the type, in result order. */
-    private static final String ALL_OF_TYPE = "fhir_resource r";
-
     private static final java.util.Set<String> SELECTIVE = java.util.Set.of("subject", "patient", "focus", "based-on");
 
     /**
