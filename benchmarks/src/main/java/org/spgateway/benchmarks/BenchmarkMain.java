@@ -18,6 +18,7 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.spgateway.benchmarks.load.BenchDatabases;
 import org.spgateway.benchmarks.load.LoadDriver;
 
 /**
@@ -31,8 +32,8 @@ import org.spgateway.benchmarks.load.LoadDriver;
  *     medians and spreads of repeated runs, written to {@code --out} (default {@code benchmarks/target/results}).</li>
  * </ul>
  * PostgreSQL instead of the embedded default: {@code --pg-url jdbc:postgresql://... --pg-user U --pg-password P}
- * (or the SPGATEWAY_TEST_PG_URL/USER/PASSWORD environment variables with {@code --pg}). Each database run gets a
- * fresh database only if the URL names one that is empty: point it at a new database per run.
+ * (or the SPGATEWAY_TEST_PG_URL/USER/PASSWORD environment variables with {@code --pg}), a role that may create
+ * databases: each store gets its own database on that server ({@link org.spgateway.benchmarks.load.BenchDatabases}).
  */
 public final class BenchmarkMain {
 
@@ -106,19 +107,27 @@ public final class BenchmarkMain {
         }
         LoadDriver.Config config = new LoadDriver.Config(jar, dataDir, rate, args.getInt("concurrency", 16),
                 Duration.ofSeconds(args.getLong("warmup", 20)), Duration.ofSeconds(args.getLong("duration", 60)),
-                !args.has("no-events"), preload, args.getInt("searches", 200), jvm, args.list("gateway-arg"), postgres(args));
+                !args.has("no-events"), preload, args.getInt("searches", 200), jvm, args.list("gateway-arg"),
+                postgres(args, dataDir));
         LoadDriver.Result result = LoadDriver.run(config);
         System.out.println(JSON.writeValueAsString(result.figures()));
         return result;
     }
 
-    private static Map<String, String> postgres(Args args) {
+    /**
+     * The datasource of a PostgreSQL run: database {@code spgw_bench_<data directory name>} on the named server, new
+     * for each store (kept with {@code load --data-dir}, whose store was preloaded before).
+     */
+    private static Map<String, String> postgres(Args args, Path dataDir) throws Exception {
         Map<String, String> pg = new LinkedHashMap<>();
         String url = args.get("pg-url", args.has("pg") ? System.getenv("SPGATEWAY_TEST_PG_URL") : null);
         if (url != null) {
-            pg.put("spring.datasource.url", url);
-            pg.put("spring.datasource.username", args.get("pg-user", System.getenv().getOrDefault("SPGATEWAY_TEST_PG_USER", "postgres")));
-            pg.put("spring.datasource.password", args.get("pg-password", System.getenv().getOrDefault("SPGATEWAY_TEST_PG_PASSWORD", "")));
+            String user = args.get("pg-user", System.getenv().getOrDefault("SPGATEWAY_TEST_PG_USER", "postgres"));
+            String password = args.get("pg-password", System.getenv().getOrDefault("SPGATEWAY_TEST_PG_PASSWORD", ""));
+            pg.put("spring.datasource.url", BenchDatabases.forStore(url, user, password,
+                    dataDir.getFileName().toString(), args.has("data-dir")));
+            pg.put("spring.datasource.username", user);
+            pg.put("spring.datasource.password", password);
         }
         return pg;
     }

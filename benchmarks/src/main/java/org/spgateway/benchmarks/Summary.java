@@ -18,6 +18,13 @@ final class Summary {
         StringBuilder md = new StringBuilder();
         md.append("Command: `").append(suite.get("command")).append("`\n\n");
         md.append("Machine: ").append(suite.get("machineAtStart")).append("; at the end: ").append(suite.get("machineAtEnd")).append("\n\n");
+        for (String part : List.of("fixedRate", "maxRate")) {
+            List<Map<String, Object>> runs = (List<Map<String, Object>>) suite.getOrDefault(part, List.of());
+            if (!runs.isEmpty()) {
+                md.append("Database of the load runs: ").append(runs.get(0).get("database")).append("\n\n");
+                break;
+            }
+        }
         Map<String, Object> jmh = (Map<String, Object>) suite.get("jmh");
         md.append("### In-process baselines (JMH, operations per second)\n\n| benchmark | ops/s | ± (99.9%) |\n|---|---:|---:|\n");
         jmh.forEach((name, v) -> {

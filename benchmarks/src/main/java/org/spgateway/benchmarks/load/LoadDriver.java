@@ -74,6 +74,8 @@ public final class LoadDriver {
             Path storeFile = config.dataDir().resolve("spgateway.mv.db");
             if (Files.exists(storeFile)) {
                 out.put("storeFileMbAtStart", Files.size(storeFile) >> 20);
+            } else if (!config.postgres().isEmpty()) {
+                out.put("storeFileMbAtStart", BenchDatabases.sizeMb(config.postgres()));
             }
             try (GatewayUnderTest gateway = GatewayUnderTest.start(config.gatewayJar(), config.dataDir(), config.jvmArgs(), args)) {
                 out.put("startupMillis", gateway.startupMillis);
@@ -153,6 +155,8 @@ public final class LoadDriver {
                 }
                 if (Files.exists(storeFile)) {
                     out.put("storeFileMbAtEnd", Files.size(storeFile) >> 20);
+                } else if (!config.postgres().isEmpty()) {
+                    out.put("storeFileMbAtEnd", BenchDatabases.sizeMb(config.postgres()));
                 }
             }
         }
