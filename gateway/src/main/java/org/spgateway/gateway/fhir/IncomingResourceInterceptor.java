@@ -14,7 +14,6 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -41,7 +40,7 @@ public class IncomingResourceInterceptor {
     /** Runs after HAPI has chosen the operation but before it parses the body, so validation speaks first. */
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
     public void validate(RequestDetails request) {
-        refuseControlCharacters(request);
+        ControlCharacters.refuse("", request.getParameters());
         if (!WRITES.contains(request.getRestOperationType())) {
             return;
         }
@@ -86,34 +85,6 @@ public class IncomingResourceInterceptor {
         if (!issues.isEmpty()) {
             throw new UnprocessableEntityException(fhirContext, OperationOutcomes.of(issues));
         }
-    }
-
-    /**
-     * No FHIR search value, id or modifier holds a control character (a NUL byte, {@code %00}); PostgreSQL refuses a
-     * NUL in a string parameter with an error that would otherwise surface as a 500, so every operation's parameters
-     * are checked here, once, whatever provider they are bound for (HostileInputFuzzIT found
-     * {@code AuditEvent?patient=%00}).
-     */
-    private static void refuseControlCharacters(RequestDetails request) {
-        Map<String, String[]> parameters = request.getParameters();
-        if (parameters == null) {
-            return;
-        }
-        for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
-            boolean control = hasControlCharacter(parameter.getKey());
-            for (String value : parameter.getValue() == null ? new String[0] : parameter.getValue()) {
-                control |= hasControlCharacter(value);
-            }
-            if (control) {
-                String name = hasControlCharacter(parameter.getKey()) ? "A parameter name" : "Parameter " + parameter.getKey();
-                String message = name + " contains a control character";
-                throw new InvalidRequestException(message, OperationOutcomes.error(IssueType.INVALID, message));
-            }
-        }
-    }
-
-    private static boolean hasControlCharacter(String value) {
-        return value != null && value.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
     }
 
     private static InvalidRequestException malformed(String message) {

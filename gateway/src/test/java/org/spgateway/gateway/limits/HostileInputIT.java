@@ -430,6 +430,16 @@ class HostileInputIT {
     }
 
     @Test
+    void aControlCharacterInAConditionalCreatesCriteriaIs400() throws Exception {
+        // the same NUL, percent-encoded inside a transaction entry's ifNoneExist, is decoded only by the gateway
+        org.hl7.fhir.r4.model.Bundle bundle = Referrals.valid().transaction();
+        bundle.getEntryFirstRep().getRequest().setIfNoneExist("identifier=https://fhir.nhs.uk/Id/nhs-number%7C943%00");
+        HttpResponse<String> response = postFhir("", "application/fhir+json", CTX.newJsonParser().encodeResourceToString(bundle));
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(assertFhirRefusal(response).getIssueFirstRep().getDiagnostics()).contains("contains a control character");
+    }
+
+    @Test
     void manyTinyInvalidElementsAreRefusedBeforeTheValidatorSpendsMinutesOnThem() throws Exception {
         // found by HostileInputFuzzIT: 20,000 empty References (60 KB) kept the validator busy for minutes
         StoreCounts before = StoreCounts.of(jdbc);

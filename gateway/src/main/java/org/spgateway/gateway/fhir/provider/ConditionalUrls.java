@@ -6,6 +6,7 @@ import ca.uhn.fhir.util.UrlUtil;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.spgateway.gateway.fhir.ControlCharacters;
 import org.spgateway.gateway.store.SearchQuery;
 
 /**
@@ -17,6 +18,7 @@ final class ConditionalUrls {
     SearchQuery toQuery(String resourceType, String conditionalUrl) {
         String query = conditionalUrl.contains("?") ? conditionalUrl.substring(conditionalUrl.indexOf('?') + 1) : conditionalUrl;
         Map<String, String[]> params = UrlUtil.parseQueryString(query);
+        ControlCharacters.refuse(" of If-None-Exist", params);
         if (params.isEmpty()) {
             throw new InvalidRequestException("If-None-Exist has no criteria; use identifier=system|value");
         }
