@@ -11,6 +11,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The outbox table as the relay, the pull inbox and operators see it. Claims are leases taken with one conditional
@@ -46,12 +47,20 @@ public class OutboxStore {
     /** The condition every outcome is recorded under: the row is still pending under the lease the node claimed. */
     private static final String HELD = " WHERE seq = ? AND status = 'pending' AND lease_owner = ? AND lease_until = ?";
 
-    private final JdbcTemplate jdbc;
-    private final ColumnCipher cipher;
+    /** The longest a claim may take (seconds); a claim is a few index reads and at most a batch of row updates. */
+    public static final int CLAIM_TIMEOUT_SECONDS = 30;
 
-    public OutboxStore(JdbcTemplate jdbc, ColumnCipher cipher) {
+    private final JdbcTemplate jdbc;
+    private final JdbcTemplate claims;
+    private final ColumnCipher cipher;
+    private final TransactionTemplate transactions;
+
+    public OutboxStore(JdbcTemplate jdbc, ColumnCipher cipher, TransactionTemplate transactions) {
         this.jdbc = jdbc;
         this.cipher = cipher;
+        this.transactions = transactions;
+        this.claims = new JdbcTemplate(jdbc.getDataSource());
+        this.claims.setQueryTimeout(CLAIM_TIMEOUT_SECONDS);
     }
 
     /** The associated data a message's payload is sealed with: its id, so a payload cannot be moved to another message. */
@@ -73,25 +82,41 @@ public class OutboxStore {
      * Safe for several nodes on one database: the UPDATE only takes rows still pending with a free lease, a condition
      * both databases re-check on the newest version of a row another node changed concurrently, and the claimed rows
      * are read back by this claim's own owner token. On PostgreSQL the candidates are also row-locked with
-     * {@code FOR UPDATE SKIP LOCKED}, so a node passes over the rows another node is claiming at that moment instead
-     * of waiting for them. H2 is not given that clause: it locks (writes) every row meeting the condition before it
-     * applies ORDER BY and LIMIT, so each claim rewrote the whole backlog (seconds a claim with 3,000 pending, found by
-     * profiling; docs/performance.md). The candidates are read in ix_outbox_due's order, so the claim stops after a
-     * batch instead of sorting the backlog.
+     * {@code FOR UPDATE SKIP LOCKED} (until the claim's transaction commits), so a node passes over the rows another
+     * node is claiming at that moment instead of waiting for them. H2 is not given that clause: it locks (writes)
+     * every row meeting the condition before it applies ORDER BY and LIMIT, so each claim rewrote the whole backlog
+     * (seconds a claim with 3,000 pending, found by profiling; docs/performance.md). The candidates are read in
+     * ix_outbox_due's order, so the claim stops after a batch instead of sorting the backlog.
+     * <p>
+     * The candidates are selected first and then updated by their {@code seq}, two statements in one transaction,
+     * not one {@code UPDATE ... WHERE seq IN (SELECT ...)}: PostgreSQL may plan that as a nested loop that runs the
+     * whole candidate query again for every pending row, and it does with a plan cached while the table was small
+     * (a new database, or a backlog that builds up while a receiver is down): a benchmark run's claim ran for 13
+     * minutes on 5,500 pending messages and delivered nothing meanwhile (OutboxClaimPlanIT). A claim is also bounded
+     * by {@link #CLAIM_TIMEOUT_SECONDS}: one that takes longer fails, and the next poll claims again.
      */
     public List<Stored> claim(String owner, Instant now, Instant leaseUntil, int limit) {
         Timestamp t = Timestamp.from(now);
-        jdbc.update("UPDATE outbox_message SET lease_owner = ?, lease_until = ? WHERE status = 'pending'"
-                + " AND (lease_until IS NULL OR lease_until < ?) AND seq IN (SELECT m.seq FROM outbox_message m"
-                + " WHERE m.status = 'pending' AND m.channel <> 'vcs-inbox' AND m.next_attempt_at <= ?"
-                + " AND (m.lease_until IS NULL OR m.lease_until < ?)"
-                + " AND NOT EXISTS (SELECT 1 FROM outbox_message e WHERE e.destination = m.destination"
-                + " AND e.referral_id = m.referral_id AND e.seq < m.seq AND e.status = 'pending')"
-                + " AND NOT EXISTS (SELECT 1 FROM endpoint_state s WHERE s.destination = m.destination AND s.disabled = TRUE)"
-                + " ORDER BY m.status, m.next_attempt_at, m.seq LIMIT ?" + lockClause() + ")",
-                owner, Timestamp.from(leaseUntil), t, t, t, limit);
+        Timestamp until = Timestamp.from(leaseUntil);
+        transactions.executeWithoutResult(status -> {
+            List<Long> due = claims.queryForList("SELECT m.seq FROM outbox_message m"
+                    + " WHERE m.status = 'pending' AND m.channel <> 'vcs-inbox' AND m.next_attempt_at <= ?"
+                    + " AND (m.lease_until IS NULL OR m.lease_until < ?)"
+                    + " AND NOT EXISTS (SELECT 1 FROM outbox_message e WHERE e.destination = m.destination"
+                    + " AND e.referral_id = m.referral_id AND e.seq < m.seq AND e.status = 'pending')"
+                    + " AND NOT EXISTS (SELECT 1 FROM endpoint_state s WHERE s.destination = m.destination AND s.disabled = TRUE)"
+                    + " ORDER BY m.status, m.next_attempt_at, m.seq LIMIT ?" + lockClause(), Long.class, t, t, limit);
+            if (due.isEmpty()) {
+                return;
+            }
+            List<Object> args = new java.util.ArrayList<>(List.of(owner, until, t));
+            args.addAll(due);
+            claims.update("UPDATE outbox_message SET lease_owner = ?, lease_until = ? WHERE status = 'pending'"
+                    + " AND (lease_until IS NULL OR lease_until < ?) AND seq IN ("
+                    + String.join(", ", java.util.Collections.nCopies(due.size(), "?")) + ")", args.toArray());
+        });
         return jdbc.query("SELECT " + COLUMNS + " FROM outbox_message WHERE lease_owner = ? AND lease_until = ?"
-                + " AND status = 'pending' ORDER BY seq", this::map, owner, Timestamp.from(leaseUntil));
+                + " AND status = 'pending' ORDER BY seq", this::map, owner, until);
     }
 
     private volatile String lockClause;
