@@ -81,6 +81,7 @@ public class IncomingResourceInterceptor {
                     + "); FHIR messaging and batch Bundles are not supported";
             throw new InvalidRequestException(message, OperationOutcomes.error(IssueType.NOTSUPPORTED, message));
         }
+        ControlCharacters.refuseIn(fhirContext, parsed);
         List<OperationOutcomes.Issue> issues = validator.validateRequest(body, parsed);
         if (!issues.isEmpty()) {
             throw new UnprocessableEntityException(fhirContext, OperationOutcomes.of(issues));

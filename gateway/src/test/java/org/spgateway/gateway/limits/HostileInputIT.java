@@ -440,6 +440,31 @@ class HostileInputIT {
     }
 
     @Test
+    void aControlCharacterInAnyStringOfAResourceIs422NamingTheElement() throws Exception {
+        // found by HostileInputFuzzIT on PostgreSQL: a NUL in a ServiceRequest value was a 500 there (and stored on H2)
+        StoreCounts before = StoreCounts.of(jdbc);
+        String bundle = CTX.newJsonParser().encodeResourceToString(Referrals.valid().withIdentifier("REF-NUL").transaction());
+        HttpResponse<String> nul = postFhir("", "application/fhir+json", bundle.replace("\"REF-NUL\"", "\"REF-\\u0000\""));
+        assertThat(nul.statusCode()).as(nul.body()).isEqualTo(422);
+        assertThat(assertFhirRefusal(nul).getIssueFirstRep().getDiagnostics())
+                .matches("Bundle\\.entry\\[\\d]\\.resource/\\*ServiceRequest\\*/\\.identifier\\[0]\\.value contains a control character.*");
+        Referrals unit = Referrals.valid();
+        org.hl7.fhir.r4.model.Patient patient = unit.patient();
+        patient.getNameFirstRep().setFamily("Smith\u0007");
+        HttpResponse<String> bell = postFhir("/Patient", "application/fhir+json", CTX.newJsonParser().encodeResourceToString(patient));
+        assertThat(bell.statusCode()).as(bell.body()).isEqualTo(422);
+        assertThat(assertFhirRefusal(bell).getIssueFirstRep().getDiagnostics()).startsWith("Patient.name[0].family contains a control character");
+        assertThat(StoreCounts.of(jdbc)).isEqualTo(before);
+        // tab, carriage return and line feed are what FHIR strings do allow
+        org.hl7.fhir.r4.model.Bundle lines = Referrals.valid().transaction();
+        ((org.hl7.fhir.r4.model.ServiceRequest) lines.getEntry().stream().map(e -> e.getResource())
+                .filter(r -> r instanceof org.hl7.fhir.r4.model.ServiceRequest).findFirst().orElseThrow())
+                .addNote().setText("Prefers mornings.\r\nCall first:\tafter 9");
+        HttpResponse<String> accepted = postFhir("", "application/fhir+json", CTX.newJsonParser().encodeResourceToString(lines));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+    }
+
+    @Test
     void manyTinyInvalidElementsAreRefusedBeforeTheValidatorSpendsMinutesOnThem() throws Exception {
         // found by HostileInputFuzzIT: 20,000 empty References (60 KB) kept the validator busy for minutes
         StoreCounts before = StoreCounts.of(jdbc);
