@@ -108,16 +108,48 @@ public class ResourceRepository {
                 sealed, cipher.activeKeyId());
     }
 
-    void replaceIndex(String type, String id, List<SearchIndexer.IndexRow> rows) {
-        jdbc.update("DELETE FROM fhir_search_index WHERE resource_type = ? AND resource_id = ?", type, id);
-        if (!rows.isEmpty()) {
+    /**
+     * Makes the resource's index rows the given ones. A first version only inserts; a later one changes only the rows
+     * that differ (a Task's update changes its status, owner and dates, not its focus, subject or code), so the
+     * index B-trees are written for what changed, not deleted and rebuilt whole.
+     */
+    void replaceIndex(String type, String id, List<SearchIndexer.IndexRow> rows, boolean firstVersion) {
+        java.util.Set<SearchIndexer.IndexRow> wanted = new java.util.LinkedHashSet<>();
+        for (SearchIndexer.IndexRow row : rows) {
+            wanted.add(blindIndexed(type, row.param())
+                    ? new SearchIndexer.IndexRow(row.param(), row.system(), cipher.blindToken(row.code())) : row);
+        }
+        if (!firstVersion) {
+            List<SearchIndexer.IndexRow> gone = new ArrayList<>();
+            for (SearchIndexer.IndexRow row : jdbc.query("SELECT param_name, value_system, value_code FROM fhir_search_index"
+                    + " WHERE resource_type = ? AND resource_id = ?", (rs, n) -> new SearchIndexer.IndexRow(
+                    rs.getString(1), rs.getString(2), rs.getString(3)), type, id)) {
+                if (!wanted.remove(row)) {
+                    gone.add(row);
+                }
+            }
+            if (!gone.isEmpty()) {
+                jdbc.batchUpdate("DELETE FROM fhir_search_index WHERE resource_type = ? AND resource_id = ? AND param_name = ?"
+                        + " AND value_code = ? AND (value_system = ? OR value_system IS NULL AND ? IS NULL)", gone, gone.size(),
+                        (ps, row) -> {
+                            ps.setString(1, type);
+                            ps.setString(2, id);
+                            ps.setString(3, row.param());
+                            ps.setString(4, row.code());
+                            ps.setString(5, row.system());
+                            ps.setString(6, row.system());
+                        });
+            }
+        }
+        if (!wanted.isEmpty()) {
+            List<SearchIndexer.IndexRow> insert = new ArrayList<>(wanted);
             jdbc.batchUpdate("INSERT INTO fhir_search_index (resource_type, resource_id, param_name, value_system, value_code)"
-                    + " VALUES (?, ?, ?, ?, ?)", rows, rows.size(), (ps, row) -> {
+                    + " VALUES (?, ?, ?, ?, ?)", insert, insert.size(), (ps, row) -> {
                         ps.setString(1, type);
                         ps.setString(2, id);
                         ps.setString(3, row.param());
                         ps.setString(4, row.system());
-                        ps.setString(5, blindIndexed(type, row.param()) ? cipher.blindToken(row.code()) : row.code());
+                        ps.setString(5, row.code());
                     });
         }
     }

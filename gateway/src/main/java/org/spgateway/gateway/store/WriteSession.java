@@ -26,6 +26,13 @@ public final class WriteSession {
     private final List<ResourceWriteListener> listeners;
     private final Clock clock;
     private final java.util.LinkedHashMap<String, java.util.function.Consumer<WriteSession>> deferred = new java.util.LinkedHashMap<>();
+    /**
+     * What this session has stored, as stored (a copy, keyed {@code type/id}): its own later reads of those resources
+     * (a referral's dispatch reads back the ServiceRequest, its Patient, Task, Consent, ... written moments before)
+     * take a copy instead of reading, opening and parsing the row again. Only this session writes its transaction's
+     * resource rows, and nothing deletes them, so the copy is what the row holds until commit.
+     */
+    private final java.util.Map<String, Resource> stored = new java.util.HashMap<>();
 
     WriteSession(ResourceRepository repository, ResourceCodec codec, SearchIndexer indexer,
                  List<ResourceWriteListener> listeners, Clock clock) {
@@ -117,12 +124,14 @@ public final class WriteSession {
             // another practice's resource: as far as this caller knows, it does not exist
             throw new ResourceNotFoundException(new IdType(type, id));
         }
-        Resource previous = codec.decode(repository.current(type, id).orElseThrow());
+        Resource previous = mine(type, id, current.get())
+                .orElseGet(() -> codec.decode(repository.current(type, id).orElseThrow()));
         return store(resource, id, current.get() + 1, Optional.of(previous), false);
     }
 
     public Optional<Resource> read(String type, String id) {
-        return repository.current(type, id).map(codec::decode);
+        Resource mine = stored.get(type + "/" + id);
+        return mine != null ? Optional.of(mine.copy()) : repository.current(type, id).map(codec::decode);
     }
 
     /**
@@ -134,7 +143,19 @@ public final class WriteSession {
     }
 
     public List<Resource> search(SearchQuery query, int limit) {
-        return repository.search(query, 0, limit).stream().map(codec::decode).toList();
+        return repository.search(query, 0, limit).stream().map(this::decode).toList();
+    }
+
+    /** A row as a resource: this session's copy when it stored that version, else the row parsed. */
+    private Resource decode(StoredResource row) {
+        return mine(row.resourceType(), row.id(), row.versionId()).orElseGet(() -> codec.decode(row));
+    }
+
+    /** This session's copy of the resource, if what it stored is the given version. */
+    private Optional<Resource> mine(String type, String id, long version) {
+        Resource mine = stored.get(type + "/" + id);
+        return mine != null && Long.toString(version).equals(mine.getMeta().getVersionId())
+                ? Optional.of(mine.copy()) : Optional.empty();
     }
 
     /** Remembers the response of a transaction that created the given referral, for replays. */
@@ -176,19 +197,20 @@ public final class WriteSession {
         resource.setIdElement(new IdType(type, id, Long.toString(version)));
         resource.getMeta().setVersionId(Long.toString(version));
         resource.getMeta().setLastUpdatedElement(new InstantType(java.util.Date.from(now)));
-        StoredResource stored = new StoredResource(type, id, version, now, codec.encode(resource));
+        StoredResource row = new StoredResource(type, id, version, now, codec.encode(resource));
         if (version == 1) {
-            repository.insertCurrent(stored);
+            repository.insertCurrent(row);
         } else {
-            repository.replaceCurrent(stored);
+            repository.replaceCurrent(row);
         }
+        stored.put(type + "/" + id, resource.copy());
         List<SearchIndexer.IndexRow> rows = new java.util.ArrayList<>(indexer.index(resource));
         String owner = previous.isPresent() || version > 1 ? repository.ownerOf(type, id).orElse(null)
                 : CallerScope.practice().orElseGet(() -> inheritedOwner(resource));
         if (owner != null) {
             rows.add(new SearchIndexer.IndexRow(ResourceRepository.OWNER, null, owner));
         }
-        repository.replaceIndex(type, id, rows);
+        repository.replaceIndex(type, id, rows, version == 1);
         claimBusinessIdentifiers(resource, id, serverAssignedId);
         for (ResourceWriteListener listener : listeners) {
             listener.afterWrite(this, resource, previous);
