@@ -31,6 +31,59 @@ public class ErrorSanitisingInterceptor {
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException sanitise(RequestDetails request, Throwable failure) {
+        return xmlSafe(answer(failure));
+    }
+
+    /**
+     * The refusal with any character XML cannot carry (U+FFFE, U+FFFF, an unpaired surrogate, a C0 control but tab, CR
+     * and LF) in its message or OperationOutcome replaced by U+FFFD: a refusal may quote the request (a parameter value
+     * it rejects), and an XML client must be able to read it (HostileInputFuzzIT: {@code _total=%EF%BF%BF} with
+     * {@code Accept: application/xml} got a 400 whose body was not XML).
+     */
+    static BaseServerResponseException xmlSafe(BaseServerResponseException refusal) {
+        if (refusal.getOperationOutcome() instanceof org.hl7.fhir.r4.model.OperationOutcome outcome) {
+            for (org.hl7.fhir.r4.model.OperationOutcome.OperationOutcomeIssueComponent issue : outcome.getIssue()) {
+                if (issue.hasDiagnostics() && !xmlSafe(issue.getDiagnostics()).equals(issue.getDiagnostics())) {
+                    issue.setDiagnostics(xmlSafe(issue.getDiagnostics()));
+                }
+            }
+        }
+        String message = refusal.getMessage();
+        if (message == null || xmlSafe(message).equals(message)) {
+            return refusal;
+        }
+        BaseServerResponseException safe = BaseServerResponseException.newInstance(refusal.getStatusCode(), xmlSafe(message));
+        safe.setOperationOutcome(refusal.getOperationOutcome());
+        if (refusal.hasResponseHeaders()) {
+            refusal.getResponseHeaders().forEach((name, values) -> values.forEach(value -> safe.addResponseHeader(name, value)));
+        }
+        return safe;
+    }
+
+    static String xmlSafe(String text) {
+        StringBuilder safe = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean ok;
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                if (safe != null) {
+                    safe.append(c).append(text.charAt(i + 1));
+                }
+                i++;
+                continue;
+            }
+            ok = c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c < 0xD800) || (c >= 0xE000 && c <= 0xFFFD);
+            if (!ok && safe == null) {
+                safe = new StringBuilder(text.length()).append(text, 0, i);
+            }
+            if (safe != null) {
+                safe.append(ok ? c : '\uFFFD');
+            }
+        }
+        return safe == null ? text : safe.toString();
+    }
+
+    private BaseServerResponseException answer(Throwable failure) {
         if (failure instanceof BaseServerResponseException known) {
             if (!(known instanceof InternalErrorException) || known.getCause() == null
                     || known.getCause() instanceof BaseServerResponseException) {
@@ -39,6 +92,14 @@ public class ErrorSanitisingInterceptor {
             // HAPI wraps what a provider or interceptor threw in a 500 whose message quotes it (SQL, class names):
             // answer for the cause instead
             failure = known.getCause();
+        }
+        for (Throwable c = failure; c != null; c = c.getCause()) {
+            if (c instanceof java.nio.charset.CharacterCodingException
+                    || "org.apache.tomcat.util.http.InvalidParameterException".equals(c.getClass().getName())) {
+                // the servlet container decodes the query lazily, when the operation first reads a parameter
+                String message = "A query parameter is not valid UTF-8 once percent-decoded";
+                return new InvalidRequestException(message, OperationOutcomes.error(IssueType.INVALID, message));
+            }
         }
         if (failure instanceof DataFormatException badValue) {
             // HAPI's parsers and search-parameter binding throw this for a value in the request they cannot read

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -426,6 +427,23 @@ class HostileInputIT {
                     .timeout(QUICK).header("Accept", "application/fhir+json").GET().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(query).isEqualTo(400);
             assertThat(assertFhirRefusal(response).getIssueFirstRep().getDiagnostics()).as(query).contains("contains a control character");
+        }
+    }
+
+    @Test
+    void aRefusalQuotingACharacterXmlCannotCarryIsStillXml() throws Exception {
+        // found by HostileInputFuzzIT: the 400 for _total=U+FFFF quoted the value, and the XML body could not be parsed
+        // and a value that is not UTF-8 once percent-decoded (a lone surrogate's bytes) was a 500
+        Map<String, String> queries = Map.of("/Patient?_total=%EF%BF%BF", "_total must be none, estimate or accurate, not \uFFFD",
+                "/Patient?_total=%ED%A0%80x", "A query parameter is not valid UTF-8");
+        for (Map.Entry<String, String> query : queries.entrySet()) {
+            HttpResponse<String> response = http.send(gp().authorize(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                    + "/fhir" + query.getKey()))).timeout(QUICK).header("Accept", "application/fhir+xml").GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(query.getKey()).isEqualTo(400);
+            org.hl7.fhir.r4.model.OperationOutcome outcome = CTX.newXmlParser()
+                    .parseResource(org.hl7.fhir.r4.model.OperationOutcome.class, response.body());
+            assertThat(outcome.getIssueFirstRep().getDiagnostics()).as(query.getKey()).startsWith(query.getValue());
         }
     }
 
