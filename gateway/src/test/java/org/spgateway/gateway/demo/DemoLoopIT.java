@@ -130,8 +130,11 @@ class DemoLoopIT {
                 "SELECT COUNT(*) FROM demo_vcs_message WHERE event_type = 'referral.created'", Integer.class) > 0);
         String referral = jdbc.queryForObject("SELECT referral_id FROM demo_vcs_message WHERE event_type = 'referral.created'",
                 String.class);
-        assertThat(jdbc.queryForObject("SELECT status FROM outbox_message WHERE referral_id = ? AND event_type = 'referral.created'",
-                String.class, referral)).as("delivered over HTTP to the demo webhook").isEqualTo("delivered");
+        // the relay records the delivery when the receiver's answer is back, which can be a moment after the receiver
+        // stored the message
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(jdbc.queryForObject(
+                "SELECT status FROM outbox_message WHERE referral_id = ? AND event_type = 'referral.created'",
+                String.class, referral)).as("delivered over HTTP to the demo webhook").isEqualTo("delivered"));
 
         browser = Browser.start(profile);
         browser.get(base() + "/demo/vcs");
