@@ -1,7 +1,16 @@
 package org.spgateway.gateway.fhir;
 
+import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
+import ca.uhn.fhir.context.BaseRuntimeElementDefinition;
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import ca.uhn.fhir.util.IModelVisitor2;
+import java.util.List;
 import java.util.Map;
+import org.hl7.fhir.instance.model.api.IBase;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IPrimitiveType;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
@@ -47,17 +56,17 @@ public final class ControlCharacters {
      * NUL in the index and identifier rows a value becomes (HostileInputFuzzIT: a ServiceRequest with a NUL value was
      * a 500 on PostgreSQL, and stored as it was on H2).
      */
-    public static void refuseIn(ca.uhn.fhir.context.FhirContext fhirContext, org.hl7.fhir.instance.model.api.IBaseResource resource) {
+    public static void refuseIn(FhirContext fhirContext, IBaseResource resource) {
         String[] found = new String[1];
-        fhirContext.newTerser().visit(resource, new ca.uhn.fhir.util.IModelVisitor2() {
+        fhirContext.newTerser().visit(resource, new IModelVisitor2() {
             @Override
-            public boolean acceptElement(org.hl7.fhir.instance.model.api.IBase element, java.util.List<org.hl7.fhir.instance.model.api.IBase> containingElementPath,
-                                         java.util.List<ca.uhn.fhir.context.BaseRuntimeChildDefinition> childDefinitionPath,
-                                         java.util.List<ca.uhn.fhir.context.BaseRuntimeElementDefinition<?>> elementDefinitionPath) {
+            public boolean acceptElement(IBase element, List<IBase> containingElementPath,
+                                         List<BaseRuntimeChildDefinition> childDefinitionPath,
+                                         List<BaseRuntimeElementDefinition<?>> elementDefinitionPath) {
                 if (found[0] != null) {
                     return false;
                 }
-                if (element instanceof org.hl7.fhir.instance.model.api.IPrimitiveType<?> primitive
+                if (element instanceof IPrimitiveType<?> primitive
                         && notAllowedInAString(primitive.getValueAsString())) {
                     found[0] = path(resource, containingElementPath, childDefinitionPath);
                     return false;
@@ -68,22 +77,22 @@ public final class ControlCharacters {
         if (found[0] != null) {
             String message = found[0] + " contains a control character (FHIR strings allow none below U+0020 but tab,"
                     + " carriage return and line feed)";
-            var refused = new ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException(message);
+            var refused = new UnprocessableEntityException(message);
             refused.setOperationOutcome(OperationOutcomes.error(IssueType.INVALID, message));
             throw refused;
         }
     }
 
     /** The element's path as the validator writes it: {@code Bundle.entry[1].resource/*ServiceRequest*&#47;.identifier[0].value}. */
-    private static String path(org.hl7.fhir.instance.model.api.IBaseResource root, java.util.List<org.hl7.fhir.instance.model.api.IBase> elements,
-                               java.util.List<ca.uhn.fhir.context.BaseRuntimeChildDefinition> children) {
+    private static String path(IBaseResource root, List<IBase> elements,
+                               List<BaseRuntimeChildDefinition> children) {
         StringBuilder path = new StringBuilder(root.fhirType());
         boolean positions = elements.size() == children.size() + 1;
         for (int i = 0; i < children.size(); i++) {
-            ca.uhn.fhir.context.BaseRuntimeChildDefinition child = children.get(i);
+            BaseRuntimeChildDefinition child = children.get(i);
             path.append('.').append(child.getElementName().replace("[x]", ""));
             if (positions && child.getMax() != 1) {
-                java.util.List<? extends org.hl7.fhir.instance.model.api.IBase> values = child.getAccessor().getValues(elements.get(i));
+                List<? extends IBase> values = child.getAccessor().getValues(elements.get(i));
                 for (int n = 0; n < values.size(); n++) {
                     if (values.get(n) == elements.get(i + 1)) {
                         path.append('[').append(n).append(']');
@@ -91,7 +100,7 @@ public final class ControlCharacters {
                     }
                 }
             }
-            if (positions && i > 0 && elements.get(i + 1) instanceof org.hl7.fhir.instance.model.api.IBaseResource inner) {
+            if (positions && i > 0 && elements.get(i + 1) instanceof IBaseResource inner) {
                 path.append("/*").append(inner.fhirType()).append("*/");
             }
         }

@@ -43,16 +43,18 @@ public class ErrorSanitisingInterceptor {
     static BaseServerResponseException xmlSafe(BaseServerResponseException refusal) {
         if (refusal.getOperationOutcome() instanceof org.hl7.fhir.r4.model.OperationOutcome outcome) {
             for (org.hl7.fhir.r4.model.OperationOutcome.OperationOutcomeIssueComponent issue : outcome.getIssue()) {
-                if (issue.hasDiagnostics() && !xmlSafe(issue.getDiagnostics()).equals(issue.getDiagnostics())) {
-                    issue.setDiagnostics(xmlSafe(issue.getDiagnostics()));
+                String diagnostics = issue.getDiagnostics();
+                if (diagnostics != null && xmlSafe(diagnostics) != diagnostics) {
+                    issue.setDiagnostics(xmlSafe(diagnostics));
                 }
             }
         }
         String message = refusal.getMessage();
-        if (message == null || xmlSafe(message).equals(message)) {
+        String safeMessage = message == null ? null : xmlSafe(message);
+        if (safeMessage == message) {
             return refusal;
         }
-        BaseServerResponseException safe = BaseServerResponseException.newInstance(refusal.getStatusCode(), xmlSafe(message));
+        BaseServerResponseException safe = BaseServerResponseException.newInstance(refusal.getStatusCode(), safeMessage);
         safe.setOperationOutcome(refusal.getOperationOutcome());
         if (refusal.hasResponseHeaders()) {
             refusal.getResponseHeaders().forEach((name, values) -> values.forEach(value -> safe.addResponseHeader(name, value)));
@@ -60,6 +62,7 @@ public class ErrorSanitisingInterceptor {
         return safe;
     }
 
+    /** The text itself (the same instance) when XML can carry all of it, else a copy with U+FFFD in place of the rest. */
     static String xmlSafe(String text) {
         StringBuilder safe = null;
         for (int i = 0; i < text.length(); i++) {
