@@ -28,8 +28,10 @@ import org.spgateway.benchmarks.load.LoadDriver;
  * <li>{@code load [--rate R | --concurrency C] [--duration S] [--warmup S] [--preload N] [--searches N]
  *     [--data-dir D]}: one load run against the gateway jar (on the store in {@code D}, e.g. a copy of one preloaded
  *     before, instead of a new one);</li>
- * <li>{@code suite [--quick] [--repeats N] [--scale 10000,100000,1000000]}: everything docs/performance.md reports, with
- *     medians and spreads of repeated runs, written to {@code --out} (default {@code benchmarks/target/results}).</li>
+ * <li>{@code suite [--quick] [--repeats N] [--scale 10000,100000,1000000] [--store-cache DIR]}: everything
+ *     docs/performance.md reports, with medians and spreads of repeated runs, written to {@code --out} (default
+ *     {@code benchmarks/target/results}); with {@code --store-cache} the preloaded stores are kept in DIR and topped up
+ *     by the next suite instead of filled again (a million referrals take hours to store).</li>
  * </ul>
  * PostgreSQL instead of the embedded default: {@code --pg-url jdbc:postgresql://... --pg-user U --pg-password P}
  * (or the SPGATEWAY_TEST_PG_URL/USER/PASSWORD environment variables with {@code --pg}), a role that may create
@@ -100,6 +102,11 @@ public final class BenchmarkMain {
     }
 
     static LoadDriver.Result load(Args args, double rate, long preload, Path dataDir) throws Exception {
+        return load(args, rate, preload, dataDir, args.has("data-dir"));
+    }
+
+    /** @param keepStore measure the store already in {@code dataDir} (and its PostgreSQL database), if there is one */
+    static LoadDriver.Result load(Args args, double rate, long preload, Path dataDir, boolean keepStore) throws Exception {
         Path jar = Path.of(args.get("gateway-jar", System.getProperty("spgateway.jar", "gateway/target/spgateway-gateway.jar")));
         List<String> jvm = new ArrayList<>(List.of(args.get("gateway-heap", "-Xmx512m")));
         if (args.has("jfr")) {
@@ -108,7 +115,7 @@ public final class BenchmarkMain {
         LoadDriver.Config config = new LoadDriver.Config(jar, dataDir, rate, args.getInt("concurrency", 16),
                 Duration.ofSeconds(args.getLong("warmup", 20)), Duration.ofSeconds(args.getLong("duration", 60)),
                 !args.has("no-events"), preload, args.getInt("searches", 200), jvm, args.list("gateway-arg"),
-                postgres(args, dataDir));
+                postgres(args, dataDir, keepStore));
         LoadDriver.Result result = LoadDriver.run(config);
         System.out.println(JSON.writeValueAsString(result.figures()));
         return result;
@@ -118,14 +125,14 @@ public final class BenchmarkMain {
      * The datasource of a PostgreSQL run: database {@code spgw_bench_<data directory name>} on the named server, new
      * for each store (kept with {@code load --data-dir}, whose store was preloaded before).
      */
-    private static Map<String, String> postgres(Args args, Path dataDir) throws Exception {
+    private static Map<String, String> postgres(Args args, Path dataDir, boolean keepStore) throws Exception {
         Map<String, String> pg = new LinkedHashMap<>();
         String url = args.get("pg-url", args.has("pg") ? System.getenv("SPGATEWAY_TEST_PG_URL") : null);
         if (url != null) {
             String user = args.get("pg-user", System.getenv().getOrDefault("SPGATEWAY_TEST_PG_USER", "postgres"));
             String password = args.get("pg-password", System.getenv().getOrDefault("SPGATEWAY_TEST_PG_PASSWORD", ""));
             pg.put("spring.datasource.url", BenchDatabases.forStore(url, user, password,
-                    dataDir.getFileName().toString(), args.has("data-dir")));
+                    dataDir.getFileName().toString(), keepStore));
             pg.put("spring.datasource.username", user);
             pg.put("spring.datasource.password", password);
         }

@@ -55,14 +55,28 @@ final class Suite {
             Map<String, Object> scaling = new LinkedHashMap<>();
             for (String n : args.get("scale", "0,10000,100000,1000000").split(",")) {
                 long stored = Long.parseLong(n.trim());
-                Path dir = out.resolve("runs").resolve("scale-" + stored);
+                // --store-cache: the preloaded store outlives the suite (directory, and PostgreSQL database named after
+                // it); the next suite tops it up to the size asked for and measures it as it stands
+                boolean cached = args.has("store-cache") && stored > 0;
+                Path dir = cached
+                        ? Path.of(args.get("store-cache", "")).resolve((args.has("pg") || args.has("pg-url") ? "pg" : "h2")
+                                + "-scale-" + stored)
+                        : out.resolve("runs").resolve("scale-" + stored);
                 List<Map<String, Object>> runs = new ArrayList<>();
-                long added = 0;
+                long held = stored;
                 for (int i = 0; i < repeats; i++) {
                     Map<String, Object> figures = new LinkedHashMap<>(
-                            BenchmarkMain.load(args, 0, i == 0 ? stored : 0, dir).figures());
-                    figures.put("storedAtStart", stored + added);
-                    added += ((Number) figures.getOrDefault("created", 0)).longValue() + 1;
+                            BenchmarkMain.load(args, 0, i == 0 ? stored : 0, dir, cached).figures());
+                    if (figures.get("storeHeldAfterPreload") instanceof Number h) {
+                        held = h.longValue();
+                    }
+                    figures.put("storedAtStart", held);
+                    if (cached) {
+                        figures.put("storeDirectory", dir.toString());
+                    }
+                    // the run's own referrals (warm-up, measured, and the one posted alone first) stay for the next run
+                    held += ((Number) figures.getOrDefault("created", 0)).longValue()
+                            + ((Number) figures.getOrDefault("createdInWarmUp", 0)).longValue() + 1;
                     runs.add(figures);
                     scaling.put(n.trim(), runs);
                     suite.put("scaling", scaling);

@@ -19,6 +19,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.spgateway.benchmarks.Referrals;
@@ -64,12 +66,18 @@ public final class LoadDriver {
             if (config.preload() > 0) {
                 long t0 = System.nanoTime();
                 List<String> preloadArgs = new ArrayList<>(gatewayArgs(config, receivers, true));
-                preloadArgs.add("--preload-referrals=" + config.preload());
-                GatewayUnderTest.runCommand(config.gatewayJar(), config.dataDir(), config.jvmArgs(), preloadArgs, Duration.ofHours(6));
+                // "until": a store kept from an earlier run (--store-cache) is topped up, not filled again
+                preloadArgs.add("--preload-until=" + config.preload());
+                GatewayUnderTest.runCommand(config.gatewayJar(), config.dataDir(), config.jvmArgs(), preloadArgs, Duration.ofHours(12));
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                out.put("preloaded", config.preload());
-                out.put("preloadSeconds", round(seconds));
-                out.put("preloadPerSecond", round(config.preload() / seconds));
+                Matcher preloaded = lastPreloadedLine(config.dataDir().resolve("command.log"));
+                long added = Long.parseLong(preloaded.group(1));
+                out.put("preloaded", added);
+                out.put("storeHeldAfterPreload", Long.parseLong(preloaded.group(2)));
+                if (added > 0) {
+                    out.put("preloadSeconds", round(seconds));
+                    out.put("preloadPerSecond", round(added / seconds));
+                }
             }
             Path storeFile = config.dataDir().resolve("spgateway.mv.db");
             if (Files.exists(storeFile)) {
@@ -111,6 +119,7 @@ public final class LoadDriver {
                 }
                 out.put("sent", measured.sent.get());
                 out.put("created", measured.created.get());
+                out.put("createdInWarmUp", warm.created.get());
                 out.put("failed", measured.failed.get());
                 out.put("failureStatuses", measured.failureStatuses);
                 out.put("referralsPerSecond", round(measured.created.get() / elapsed));
@@ -285,6 +294,23 @@ public final class LoadDriver {
             throw new IllegalStateException("search " + url + " answered " + r.statusCode());
         }
         return (System.nanoTime() - t0) / 1000;
+    }
+
+    private static final Pattern PRELOADED = Pattern.compile("^PRELOADED (\\d+) referrals .*; the store holds (\\d+)$");
+
+    /** The preload command's report (its log is appended to by every command run on the store: the last one). */
+    private static Matcher lastPreloadedLine(Path log) throws java.io.IOException {
+        Matcher last = null;
+        for (String line : Files.readAllLines(log)) {
+            Matcher m = PRELOADED.matcher(line);
+            if (m.matches()) {
+                last = m;
+            }
+        }
+        if (last == null) {
+            throw new IllegalStateException("the preload did not report what it stored; see " + log);
+        }
+        return last;
     }
 
     private static List<String> gatewayArgs(Config config, Receivers receivers, boolean preload) {

@@ -28,12 +28,14 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.annotation.Order;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * {@code java -jar spgateway-gateway.jar --preload-referrals=N [--preload-threads=2] [--preload-batch=200]}: stores N
- * synthetic referrals
+ * synthetic referrals (with {@code --preload-until=N} instead: as many as the store lacks to hold N, so a preload that
+ * was stopped, or a store kept from an earlier benchmark run, is topped up rather than started again)
  * (the documented example with fresh identifiers, full URLs and valid test-range NHS numbers) as the first practice of
  * the directory, through {@link TransactionProvider} exactly as a posted transaction Bundle is stored (sealed content,
  * search index, blind tokens, business identifier, Task, route, outbox message, disclosure and audit records), then
@@ -56,10 +58,12 @@ public class PreloadCommand implements ApplicationRunner {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final TransactionTemplate batches;
+    private final JdbcTemplate jdbc;
 
     public PreloadCommand(TransactionProvider transactions, FhirContext fhirContext, DirectoryProperties directory,
                           ConfigurableApplicationContext context, OutboxStore outbox, ApplicationEventPublisher events,
-                          Clock clock, TransactionTemplate batches) {
+                          Clock clock, TransactionTemplate batches, JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
         this.transactions = transactions;
         this.fhirContext = fhirContext;
         this.directory = directory;
@@ -72,14 +76,41 @@ public class PreloadCommand implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) throws Exception {
-        if (!args.containsOption("preload-referrals")) {
+        boolean until = args.containsOption("preload-until");
+        if (!until && !args.containsOption("preload-referrals")) {
             return;
         }
-        long n = Long.parseLong(args.getOptionValues("preload-referrals").get(0));
+        long held = referralsHeld();
+        long n = until ? toReach(held, Long.parseLong(args.getOptionValues("preload-until").get(0)))
+                : Long.parseLong(args.getOptionValues("preload-referrals").get(0));
         int threads = args.containsOption("preload-threads")
                 ? Integer.parseInt(args.getOptionValues("preload-threads").get(0)) : Runtime.getRuntime().availableProcessors();
         int batch = args.containsOption("preload-batch")
                 ? Integer.parseInt(args.getOptionValues("preload-batch").get(0)) : 200;
+        log.info("preloading {} referrals into a store that holds {}", n, held);
+        long start = System.nanoTime();
+        preload(n, threads, batch);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // the benchmark driver reads this line (LoadDriver): keep its form
+        System.out.printf("PRELOADED %d referrals in %.1f s (%.0f per second); the store holds %d%n", n, seconds,
+                n == 0 ? 0 : n / seconds, referralsHeld());
+        System.exit(SpringApplication.exit(context, () -> 0));
+    }
+
+    /** Tops the store up to {@code size} referrals (nothing if it holds that many already). */
+    void preloadUntil(long size, int threads, int batch) throws Exception {
+        preload(toReach(referralsHeld(), size), threads, batch);
+    }
+
+    private static long toReach(long held, long size) {
+        return Math.max(0, size - held);
+    }
+
+    /** Stores {@code n} synthetic referrals with {@code threads} threads, {@code batch} referrals per transaction. */
+    void preload(long n, int threads, int batch) throws Exception {
+        if (n <= 0) {
+            return;
+        }
         String template = template();
         String practice = directory.practices().get(0).id();
         AtomicLong done = new AtomicLong();
@@ -95,43 +126,50 @@ public class PreloadCommand implements ApplicationRunner {
             CallerScope.clear();
         }
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        List<Future<?>> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            workers.add(pool.submit(() -> {
-                CallerScope.enter(practice);
-                try {
-                    while (true) {
-                        long first = done.getAndAdd(batch);
-                        if (first >= n) {
-                            break;
-                        }
-                        long count = Math.min(batch, n - first);
-                        batches.executeWithoutResult(status -> {
-                            for (long i = 0; i < count; i++) {
-                                transactions.transaction(fhirContext.newJsonParser().parseResource(Bundle.class,
-                                        unique(template)));
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                workers.add(pool.submit(() -> {
+                    CallerScope.enter(practice);
+                    try {
+                        while (true) {
+                            long first = done.getAndAdd(batch);
+                            if (first >= n) {
+                                break;
                             }
-                            collectInboxes(count);
-                        });
-                        long stored = first + count;
-                        if (stored / 10_000 != first / 10_000) {
-                            log.info("preloaded {} of {} referrals ({} per second)", stored, n,
-                                    stored * 1_000_000_000L / (System.nanoTime() - start));
+                            long count = Math.min(batch, n - first);
+                            batches.executeWithoutResult(status -> {
+                                for (long i = 0; i < count; i++) {
+                                    transactions.transaction(fhirContext.newJsonParser().parseResource(Bundle.class,
+                                            unique(template)));
+                                }
+                                collectInboxes(count);
+                            });
+                            long stored = first + count;
+                            if (stored / 10_000 != first / 10_000) {
+                                log.info("preloaded {} of {} referrals ({} per second)", stored, n,
+                                        stored * 1_000_000_000L / (System.nanoTime() - start));
+                            }
                         }
+                    } finally {
+                        CallerScope.clear();
                     }
-                } finally {
-                    CallerScope.clear();
-                }
-                return null;
-            }));
+                    return null;
+                }));
+            }
+            for (Future<?> w : workers) {
+                w.get();
+            }
+        } finally {
+            pool.shutdown();
         }
-        for (Future<?> w : workers) {
-            w.get();
-        }
-        pool.shutdown();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("PRELOADED %d referrals in %.1f s (%.0f per second)%n", n, seconds, n / seconds);
-        System.exit(SpringApplication.exit(context, () -> 0));
+    }
+
+    /** The referrals (ServiceRequests) the store holds now. */
+    long referralsHeld() {
+        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM fhir_resource WHERE resource_type = 'ServiceRequest'",
+                Long.class);
+        return count == null ? 0 : count;
     }
 
     /**
