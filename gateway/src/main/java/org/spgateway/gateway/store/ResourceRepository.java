@@ -1,5 +1,6 @@
 package org.spgateway.gateway.store;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -8,8 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.spgateway.gateway.encryption.ColumnCipher;
+import org.postgresql.PGStatement;
+import org.springframework.dao.support.DataAccessUtils;
+import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.SingleColumnRowMapper;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -284,8 +289,9 @@ public class ResourceRepository {
         if (limit != null) {
             args.add(limit);
         }
-        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM (SELECT DISTINCT r.resource_id FROM " + from + " WHERE "
-                + where + (limit != null ? " LIMIT ?" : "") + ") m", Integer.class, args.toArray());
+        Integer n = DataAccessUtils.singleResult(planned("SELECT COUNT(*) FROM (SELECT DISTINCT r.resource_id FROM "
+                + from + " WHERE " + where + (limit != null ? " LIMIT ?" : "") + ") m",
+                new SingleColumnRowMapper<>(Integer.class), args));
         return n == null ? 0 : n;
     }
 
@@ -316,11 +322,32 @@ public class ResourceRepository {
         // of the type (4 ms became 260 ms for a Task by focus at 10,000).
         // Driven from a non-selective criterion, a resource may hold two index rows matching its value (an identifier
         // without system): DISTINCT, affordable for the few matches this is used for.
-        return jdbc.query("SELECT " + (fewMatches && !scan ? "DISTINCT " : "")
+        return planned("SELECT " + (fewMatches && !scan ? "DISTINCT " : "")
                 + "r.resource_type, r.resource_id, r.version_id, r.last_updated, r.content"
                 + " FROM " + from + " WHERE " + where
                 + (scan ? " ORDER BY r.resource_type, r.last_updated, r.resource_id" : " ORDER BY r.last_updated, r.resource_id")
-                + " LIMIT ? OFFSET ?", row, args.toArray());
+                + " LIMIT ? OFFSET ?", row, args);
+    }
+
+    /**
+     * Runs a search statement planned for the values it is given, every time. A search's best plan depends on its
+     * values: {@code status = requested} matches most Tasks (read them in order and stop at the page), a focus matches
+     * one (look it up in the value index). PostgreSQL's JDBC driver turns a statement into a named server-side one
+     * from its fifth execution on a connection, and PostgreSQL may then run it with a generic plan made without the
+     * values, estimated from the average value: on a 100,000-referral store the first page of open Tasks went from
+     * 0.9 ms to 1.5 s at the sixth call, collecting and sorting all 100,000 matches (docs/performance.md, item 18).
+     * An unnamed statement (prepare threshold 0) is planned with its values at each execution, at the cost of
+     * planning it again. On H2 this is a plain prepared statement.
+     */
+    private <T> List<T> planned(String sql, RowMapper<T> mapper, List<Object> args) {
+        return jdbc.query(con -> {
+            PreparedStatement ps = con.prepareStatement(sql);
+            if (ps.isWrapperFor(PGStatement.class)) {
+                ps.unwrap(PGStatement.class).setPrepareThreshold(0);
+            }
+            new ArgumentPreparedStatementSetter(args.toArray()).setValues(ps);
+            return ps;
+        }, mapper);
     }
 
     /** Whether the resource with this id matches the query (as a search would find it), in the caller's transaction. */
@@ -328,6 +355,7 @@ public class ResourceRepository {
         List<Object> args = new ArrayList<>();
         String where = where(query, args);
         args.add(id);
+        // one resource by its key: the same plan whatever the values, so the driver's cached statement is right
         Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM fhir_resource r WHERE " + where + " AND r.resource_id = ?",
                 Integer.class, args.toArray());
         return n != null && n > 0;
