@@ -219,6 +219,21 @@ public final class GatewayProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /**
+     * Asks the running gateway for a dump of its threads (SIGQUIT: the JVM prints it to its output, which is the log
+     * file), for a test to leave behind when the gateway stopped making progress.
+     */
+    public void dumpThreads() throws InterruptedException {
+        if (alive()) {
+            try {
+                new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).start().waitFor();
+                Thread.sleep(1_000);
+            } catch (IOException e) {
+                // a diagnostic only: the test's own failure is what is reported
+            }
+        }
+    }
+
     /** From launching the process to its first ready answer, for the last start. */
     public Duration lastStart() {
         return lastStart;

@@ -109,8 +109,17 @@ final class StoreOutage {
             assertThat(Suite.storedReferrals(gp, r.getKey()).getEntry()).as("referral %s", r.getKey()).hasSize(1);
             assertThat(gp.tasksFor(r.getValue()).getEntry()).hasSize(1);
         }
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> acknowledged.values().stream()
-                .allMatch(id -> !receivers.hits(h -> h.delivered() && h.webhook() && h.referralId().equals(id)).isEmpty()));
+        try {
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> acknowledged.values()
+                    .stream().allMatch(id -> !receivers.hits(h -> h.delivered() && h.webhook() && h.referralId().equals(id))
+                            .isEmpty()));
+        } catch (org.awaitility.core.ConditionTimeoutException stalled) {
+            // delivery made no progress: leave the relay's threads in the gateway's log for whoever reads the failure
+            gateway.dumpThreads();
+            throw new AssertionError("acknowledged referrals not delivered within 2 minutes: " + acknowledged.values()
+                    .stream().filter(id -> receivers.hits(h -> h.delivered() && h.webhook() && h.referralId().equals(id))
+                            .isEmpty()).toList() + " (thread dump in the gateway's log)", stalled);
+        }
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(() -> {
             for (String id : acknowledged.values()) {
                 Task task = (Task) gp.tasksFor(id).getEntryFirstRep().getResource();
