@@ -337,9 +337,10 @@ public class ResourceRepository {
      * values, estimated from the average value: on a 100,000-referral store the first page of open Tasks went from
      * 0.9 ms to 1.5 s at the sixth call, collecting and sorting all 100,000 matches (docs/performance.md, item 18).
      * An unnamed statement (prepare threshold 0) is planned with its values at each execution, at the cost of
-     * planning it again (~0.6 ms of the server's CPU a search, as much as running one: so only for scans, not for the
-     * searches driven from the value index that intake runs several times a referral). On H2 this is a plain
-     * prepared statement.
+     * planning it again. Only scans need it: a search driven from the value index has one best plan whatever the
+     * value, so it stays the driver's named statement and PostgreSQL's choice of plan (which, with
+     * {@code plan_cache_mode=auto}, still plans it at each call while a generic plan looks dearer: item 18). On H2
+     * this is a plain prepared statement.
      */
     private <T> List<T> planned(String sql, RowMapper<T> mapper, List<Object> args) {
         return jdbc.query(con -> {
