@@ -109,16 +109,17 @@ final class StoreOutage {
             assertThat(Suite.storedReferrals(gp, r.getKey()).getEntry()).as("referral %s", r.getKey()).hasSize(1);
             assertThat(gp.tasksFor(r.getValue()).getEntry()).hasSize(1);
         }
+        java.util.function.Supplier<List<String>> undelivered = () -> acknowledged.values().stream()
+                .filter(id -> receivers.hits(h -> h.delivered() && h.webhook() && h.referralId().equals(id)).isEmpty())
+                .toList();
         try {
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> acknowledged.values()
-                    .stream().allMatch(id -> !receivers.hits(h -> h.delivered() && h.webhook() && h.referralId().equals(id))
-                            .isEmpty()));
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> undelivered.get().isEmpty());
         } catch (org.awaitility.core.ConditionTimeoutException stalled) {
             // delivery made no progress: leave the relay's threads in the gateway's log for whoever reads the failure
             gateway.dumpThreads();
-            throw new AssertionError("acknowledged referrals not delivered within 2 minutes: " + acknowledged.values()
-                    .stream().filter(id -> receivers.hits(h -> h.delivered() && h.webhook() && h.referralId().equals(id))
-                            .isEmpty()).toList() + " (thread dump in the gateway's log)", stalled);
+            throw new AssertionError("acknowledged referrals not delivered within 2 minutes: " + undelivered.get()
+                    + " (thread dump in the gateway's log)", stalled);
         }
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(() -> {
             for (String id : acknowledged.values()) {

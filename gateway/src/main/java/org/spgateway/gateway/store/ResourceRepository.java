@@ -325,7 +325,7 @@ public class ResourceRepository {
                 + (scan ? " ORDER BY r.resource_type, r.last_updated, r.resource_id" : " ORDER BY r.last_updated, r.resource_id")
                 + " LIMIT ? OFFSET ?";
         // A scan's best plan depends on how many resources its values match (planned with them every time); a search
-        // driven from the value index has one best plan whatever the value (the driver's named statement, planned once)
+        // driven from the value index has one best plan whatever the value (the driver's named statement)
         return scan ? planned(sql, row, args) : jdbc.query(sql, row, args.toArray());
     }
 

@@ -14,9 +14,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Migration 44 ({@link V44__SearchValueStatistics}): on PostgreSQL the first page of a search whose criterion matches
  * most resources of the type ({@code Task?status=requested} on a store of open referrals) is read in result order
  * and stops at the page, instead of collecting and sorting every match (508 ms against 0.9 ms at 24,000 Tasks,
- * docs/performance.md). On H2 the migration is recorded and does nothing. And the gateway's searches are planned
- * with their values every time: a generic plan, which PostgreSQL may choose for a statement the driver has named,
- * sorts every match again (item 18).
+ * docs/performance.md). On H2 the migration is recorded and does nothing. And the gateway's scans are planned with
+ * their values every time: a generic plan, which PostgreSQL may choose for a statement the driver has named, sorts
+ * every match again (item 18).
  */
 @SpringBootTest(properties = {"spgateway.data-dir=./target/it-data/${random.uuid}"})
 class SearchValueStatisticsIT {
@@ -86,8 +86,7 @@ class SearchValueStatisticsIT {
             assertThat(named).as("the plain scan was named by the driver; the repository's scan never was, so it is"
                     + " planned with its values at each execution: " + named)
                     .filteredOn(q -> q.contains("/* plain */")).hasSize(1);
-            assertThat(named).as("the search by focus keeps its named statement (planned once, not at every call): "
-                    + named).filteredOn(q -> q.contains("fhir_search_index d JOIN")).hasSize(1);
+            assertThat(named).as("the search by focus keeps the driver's named statement: " + named).filteredOn(q -> q.contains("fhir_search_index d JOIN")).hasSize(1);
             assertThat(named).as(named.toString()).hasSize(2);
         });
     }
