@@ -59,6 +59,9 @@ public class PreloadCommand implements ApplicationRunner {
     private final Clock clock;
     private final TransactionTemplate batches;
     private final JdbcTemplate jdbc;
+    private final AtomicLong retriedBatches = new AtomicLong();
+    /** The NHS number of each synthetic referral's patient: a random valid test-range number (tests may set others). */
+    volatile java.util.function.Supplier<String> nhsNumbers = () -> NhsNumber.randomTestNumber(ThreadLocalRandom.current());
 
     public PreloadCommand(TransactionProvider transactions, FhirContext fhirContext, DirectoryProperties directory,
                           ConfigurableApplicationContext context, OutboxStore outbox, ApplicationEventPublisher events,
@@ -122,7 +125,8 @@ public class PreloadCommand implements ApplicationRunner {
         // (concurrent ones would be safe, their criteria are claimed, but the first batches would all retry).
         CallerScope.enter(practice);
         try {
-            transactions.transaction(fhirContext.newJsonParser().parseResource(Bundle.class, unique(template)));
+            transactions.transaction(fhirContext.newJsonParser().parseResource(Bundle.class,
+                    unique(template, nhsNumbers.get())));
             collectInboxes(1);
             done.incrementAndGet();
         } finally {
@@ -141,13 +145,7 @@ public class PreloadCommand implements ApplicationRunner {
                                 break;
                             }
                             long count = Math.min(batch, n - first);
-                            batches.executeWithoutResult(status -> {
-                                for (long i = 0; i < count; i++) {
-                                    transactions.transaction(fhirContext.newJsonParser().parseResource(Bundle.class,
-                                            unique(template)));
-                                }
-                                collectInboxes(count);
-                            });
+                            storeBatch(template, count);
                             long stored = first + count;
                             if (stored / 10_000 != first / 10_000) {
                                 log.info("preloaded {} of {} referrals ({} per second)", stored, n,
@@ -166,6 +164,71 @@ public class PreloadCommand implements ApplicationRunner {
         } finally {
             pool.shutdown();
         }
+    }
+
+    /**
+     * Stores {@code count} referrals in one transaction. Two threads' batches may create the same patient (random
+     * test-range NHS numbers: ~91 million of them, so a store of 340,000 referrals holds hundreds of repeats, as a
+     * real one holds patients referred twice): the second conditional create then loses the claim to the first
+     * (unique violation) and, since it runs inside the batch's transaction, the whole batch rolls back with nothing
+     * stored (the audit chain included: it is chained in the database at commit). A posted referral in that race
+     * is retried by the write path on its own; a batch is retried here, with fresh referrals, and by then the other
+     * batch has committed the patient, which the conditional create now finds.
+     */
+    void storeBatch(String template, long count) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                batches.executeWithoutResult(status -> {
+                    for (long i = 0; i < count; i++) {
+                        transactions.transaction(fhirContext.newJsonParser().parseResource(Bundle.class,
+                                unique(template, nhsNumbers.get())));
+                    }
+                    collectInboxes(count);
+                });
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= MAX_ATTEMPTS || !lostARace(e)) {
+                    throw e;
+                }
+                retriedBatches.incrementAndGet();
+                log.info("a batch of {} referrals lost a race with another thread's (attempt {}: {}); storing it again",
+                        count, attempt, rootCause(e).getMessage());
+            }
+        }
+    }
+
+    private static final int MAX_ATTEMPTS = 10;
+
+    /**
+     * Whether the batch failed for losing a race: a unique violation, a serialization failure or a deadlock anywhere
+     * in the cause chain; or the signs of one that the write path's own retry absorbed inside the batch's
+     * transaction (its retry runs in the batch's transaction, not a new one): on PostgreSQL the next statement finds
+     * the transaction aborted (25P02), on H2 the batch's commit finds it marked rollback-only.
+     */
+    static boolean lostARace(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.springframework.transaction.UnexpectedRollbackException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && java.util.Set.of("23505", "40001", "40P01", "25P02").contains(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** Batches stored again after losing a race ({@link #storeBatch}). */
+    long retriedBatches() {
+        return retriedBatches.get();
     }
 
     /**
@@ -216,11 +279,16 @@ public class PreloadCommand implements ApplicationRunner {
 
     /** The example with fresh full URLs, referral identifier and NHS number: a new referral about a new patient. */
     static String unique(String template) {
+        return unique(template, NhsNumber.randomTestNumber(ThreadLocalRandom.current()));
+    }
+
+    /** The example with fresh full URLs and referral identifier, about the patient with this NHS number. */
+    static String unique(String template, String nhsNumber) {
         String body = template;
         for (int i = 1; i <= 6; i++) {
             body = body.replace("6f1c1d1e-0b0a-4c55-9d3e-00000000000" + i, UUID.randomUUID().toString());
         }
-        return body.replace("9000000009", NhsNumber.randomTestNumber(ThreadLocalRandom.current()))
+        return body.replace("9000000009", nhsNumber)
                 .replace("REF-2026-0001", "REF-" + UUID.randomUUID());
     }
 }

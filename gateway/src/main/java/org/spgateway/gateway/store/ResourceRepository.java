@@ -287,9 +287,12 @@ public class ResourceRepository {
         if (limit != null) {
             args.add(limit);
         }
-        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM (SELECT DISTINCT r.resource_id FROM " + from + " WHERE "
-                + where + (limit != null ? " LIMIT ?" : "") + ") m", Integer.class, args.toArray());
-        return n == null ? 0 : n;
+        // Planned with its values at every call, as a scan is (planned()): how many matches a count reads before its
+        // LIMIT depends on the value. A generic plan, which PostgreSQL may choose once the driver has named the
+        // statement, collected every match before the LIMIT: 5.3 s for the capped count of status=requested at
+        // 340,000 Tasks (5.9 ms planned with the value), which every first page of open Tasks makes (item 20).
+        return planned("SELECT COUNT(*) FROM (SELECT DISTINCT r.resource_id FROM " + from + " WHERE "
+                + where + (limit != null ? " LIMIT ?" : "") + ") m", (rs, i) -> rs.getInt(1), args).get(0);
     }
 
     /** A page of matches in a stable order (last updated, then id), so paging never repeats or skips. */

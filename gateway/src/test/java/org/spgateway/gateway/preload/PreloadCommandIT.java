@@ -2,7 +2,12 @@ package org.spgateway.gateway.preload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.spgateway.gateway.fhir.NhsNumber;
+import org.spgateway.gateway.store.ResourceRepository;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -20,6 +25,9 @@ class PreloadCommandIT {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    ResourceRepository repository;
 
     private long count(String sql) {
         return jdbc.queryForObject(sql, Long.class);
@@ -50,5 +58,46 @@ class PreloadCommandIT {
         // the statistics refresh after a preload is a statement the store takes, and leaves the data as it was
         preload.analyze();
         assertThat(preload.referralsHeld()).isEqualTo(before + 8);
+    }
+
+    /**
+     * Two threads' batches creating the same patient at once (the 1M preload of 2026-12-03 stopped at 339,603
+     * referrals on it: random test-range NHS numbers repeat, hundreds of times in such a store): the batch that loses
+     * the patient's conditional-create claim rolls back whole and is stored again, so every referral asked for is
+     * stored and the patient once.
+     */
+    @Test
+    void batchesCreatingTheSamePatientAtOnceAreStoredAgainNotLost() throws Exception {
+        long before = preload.referralsHeld();
+        long patients = count("SELECT COUNT(*) FROM fhir_resource WHERE resource_type = 'Patient'");
+        String shared = NhsNumber.randomTestNumber(new Random(System.nanoTime()));
+        AtomicInteger drawn = new AtomicInteger();
+        Supplier<String> random = preload.nhsNumbers;
+        // the first referral (stored alone, before the threads start) about someone else; every later one about the
+        // same patient, so the first batch of each thread creates that patient
+        preload.nhsNumbers = () -> drawn.getAndIncrement() == 0 ? random.get() : shared;
+        try {
+            preload.preload(25, 2, 4);
+        } finally {
+            preload.nhsNumbers = random;
+        }
+
+        assertThat(preload.referralsHeld()).isEqualTo(before + 25);
+        assertThat(repository.idsByIdentifier("Patient", "https://fhir.nhs.uk/Id/nhs-number", shared))
+                .as("the shared patient, stored once").hasSize(1);
+        assertThat(count("SELECT COUNT(*) FROM fhir_resource WHERE resource_type = 'Patient'")).isEqualTo(patients + 2);
+    }
+
+    @Test
+    void onlyLostRacesAreRetried() {
+        assertThat(PreloadCommand.lostARace(new org.springframework.dao.DuplicateKeyException("claim",
+                new java.sql.SQLException("duplicate key", "23505")))).isTrue();
+        assertThat(PreloadCommand.lostARace(new org.springframework.transaction.UnexpectedRollbackException(
+                "rolled back: marked rollback-only"))).isTrue();
+        assertThat(PreloadCommand.lostARace(new org.springframework.jdbc.UncategorizedSQLException("next", "SELECT 1",
+                new java.sql.SQLException("current transaction is aborted", "25P02")))).isTrue();
+        assertThat(PreloadCommand.lostARace(new org.springframework.jdbc.UncategorizedSQLException("insert", "INSERT",
+                new java.sql.SQLException("value too long", "22001")))).isFalse();
+        assertThat(PreloadCommand.lostARace(new IllegalStateException("no practice"))).isFalse();
     }
 }
