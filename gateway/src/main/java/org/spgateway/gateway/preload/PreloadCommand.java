@@ -59,7 +59,6 @@ public class PreloadCommand implements ApplicationRunner {
     private final Clock clock;
     private final TransactionTemplate batches;
     private final JdbcTemplate jdbc;
-    private final AtomicLong retriedBatches = new AtomicLong();
     /** The NHS number of each synthetic referral's patient: a random valid test-range number (tests may set others). */
     volatile java.util.function.Supplier<String> nhsNumbers = () -> NhsNumber.randomTestNumber(ThreadLocalRandom.current());
 
@@ -190,7 +189,6 @@ public class PreloadCommand implements ApplicationRunner {
                 if (attempt >= MAX_ATTEMPTS || !lostARace(e)) {
                     throw e;
                 }
-                retriedBatches.incrementAndGet();
                 log.info("a batch of {} referrals lost a race with another thread's (attempt {}: {}); storing it again",
                         count, attempt, rootCause(e).getMessage());
             }
@@ -224,11 +222,6 @@ public class PreloadCommand implements ApplicationRunner {
             t = t.getCause();
         }
         return t;
-    }
-
-    /** Batches stored again after losing a race ({@link #storeBatch}). */
-    long retriedBatches() {
-        return retriedBatches.get();
     }
 
     /**
@@ -275,11 +268,6 @@ public class PreloadCommand implements ApplicationRunner {
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-    }
-
-    /** The example with fresh full URLs, referral identifier and NHS number: a new referral about a new patient. */
-    static String unique(String template) {
-        return unique(template, NhsNumber.randomTestNumber(ThreadLocalRandom.current()));
     }
 
     /** The example with fresh full URLs and referral identifier, about the patient with this NHS number. */

@@ -340,7 +340,8 @@ public class ResourceRepository {
      * values, estimated from the average value: on a 100,000-referral store the first page of open Tasks went from
      * 0.9 ms to 1.5 s at the sixth call, collecting and sorting all 100,000 matches (docs/performance.md, item 18).
      * An unnamed statement (prepare threshold 0) is planned with its values at each execution, at the cost of
-     * planning it again. Only scans need it: a search driven from the value index has one best plan whatever the
+     * planning it again. Scans and counts need it (how many matches they read depends on the value; counts:
+     * item 20): a search driven from the value index has one best plan whatever the
      * value, so it stays the driver's named statement and PostgreSQL's choice of plan (which, with
      * {@code plan_cache_mode=auto}, still plans it at each call while a generic plan looks dearer: item 18). On H2
      * this is a plain prepared statement.
