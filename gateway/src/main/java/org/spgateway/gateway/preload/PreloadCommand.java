@@ -199,17 +199,12 @@ public class PreloadCommand implements ApplicationRunner {
 
     /**
      * Whether the batch failed for losing a race: a unique violation, a serialization failure or a deadlock anywhere
-     * in the cause chain; or the signs of one that the write path's own retry absorbed inside the batch's
-     * transaction (its retry runs in the batch's transaction, not a new one): on PostgreSQL the next statement finds
-     * the transaction aborted (25P02), on H2 the batch's commit finds it marked rollback-only.
+     * in the cause chain (the write path does not retry a duplicate inside the batch's transaction: it hands it here).
      */
     static boolean lostARace(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof org.springframework.transaction.UnexpectedRollbackException) {
-                return true;
-            }
             if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
-                    && java.util.Set.of("23505", "40001", "40P01", "25P02").contains(sql.getSQLState())) {
+                    && java.util.Set.of("23505", "40001", "40P01").contains(sql.getSQLState())) {
                 return true;
             }
         }

@@ -79,21 +79,27 @@ public class ResourceWriteService {
     }
 
     /**
-     * Runs the work in a new transaction. A duplicate-key race (two identical referrals at once) rolls the
-     * transaction back and runs the work again, when it sees the winner's committed rows.
+     * Runs the work in a new transaction, or in the caller's if one is active (a batch of the preload). A
+     * duplicate-key race (two identical referrals at once) rolls a transaction of its own back and runs the work
+     * again, when it sees the winner's committed rows. Joined to the caller's transaction it cannot: that
+     * transaction is spoiled (PostgreSQL refuses every further statement in it, H2 commits it as rollback-only)
+     * and rerunning the work inside it would only fail again, so the duplicate goes straight to the caller, whose
+     * transaction it is to retry.
      */
     public <T> T inTransaction(Function<WriteSession, T> work) {
         List<ResourceWriteListener> ordered = listeners.orderedStream().toList();
+        boolean[] joined = {false};
         for (int attempt = 1; ; attempt++) {
             try {
                 return transactions.execute(status -> {
+                    joined[0] = !status.isNewTransaction();
                     WriteSession session = new WriteSession(repository, codec, indexer, ordered, clock);
                     T result = work.apply(session);
                     session.runDeferred();
                     return result;
                 });
             } catch (DuplicateKeyException e) {
-                if (attempt == ATTEMPTS) {
+                if (attempt == ATTEMPTS || joined[0]) {
                     throw e;
                 }
             }

@@ -92,10 +92,13 @@ class PreloadCommandIT {
     void onlyLostRacesAreRetried() {
         assertThat(PreloadCommand.lostARace(new org.springframework.dao.DuplicateKeyException("claim",
                 new java.sql.SQLException("duplicate key", "23505")))).isTrue();
+        assertThat(PreloadCommand.lostARace(new org.springframework.dao.CannotAcquireLockException("deadlock",
+                new java.sql.SQLException("deadlock detected", "40P01")))).isTrue();
+        // the write path hands a duplicate back at once, so an aborted or rollback-only batch is a fault, not a race
         assertThat(PreloadCommand.lostARace(new org.springframework.transaction.UnexpectedRollbackException(
-                "rolled back: marked rollback-only"))).isTrue();
+                "rolled back: marked rollback-only"))).isFalse();
         assertThat(PreloadCommand.lostARace(new org.springframework.jdbc.UncategorizedSQLException("next", "SELECT 1",
-                new java.sql.SQLException("current transaction is aborted", "25P02")))).isTrue();
+                new java.sql.SQLException("current transaction is aborted", "25P02")))).isFalse();
         assertThat(PreloadCommand.lostARace(new org.springframework.jdbc.UncategorizedSQLException("insert", "INSERT",
                 new java.sql.SQLException("value too long", "22001")))).isFalse();
         assertThat(PreloadCommand.lostARace(new IllegalStateException("no practice"))).isFalse();
