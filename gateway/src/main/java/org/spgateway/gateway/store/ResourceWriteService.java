@@ -7,6 +7,7 @@ import org.hl7.fhir.r4.model.Resource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -88,18 +89,17 @@ public class ResourceWriteService {
      */
     public <T> T inTransaction(Function<WriteSession, T> work) {
         List<ResourceWriteListener> ordered = listeners.orderedStream().toList();
-        boolean[] joined = {false};
+        boolean joined = TransactionSynchronizationManager.isActualTransactionActive();
         for (int attempt = 1; ; attempt++) {
             try {
                 return transactions.execute(status -> {
-                    joined[0] = !status.isNewTransaction();
                     WriteSession session = new WriteSession(repository, codec, indexer, ordered, clock);
                     T result = work.apply(session);
                     session.runDeferred();
                     return result;
                 });
             } catch (DuplicateKeyException e) {
-                if (attempt == ATTEMPTS || joined[0]) {
+                if (attempt == ATTEMPTS || joined) {
                     throw e;
                 }
             }
